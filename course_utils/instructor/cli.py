@@ -1,0 +1,118 @@
+"""The ``course`` command: doctor, build, check, mutants and notebook authoring helpers."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import config as course_config
+
+
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    from . import doctor
+
+    report = doctor.diagnose()
+    print(doctor.format_report(report))
+    return 1 if args.strict and report.problems else 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from . import build
+
+    config = course_config.load()
+    built = build.build(config, args.chapters or None)
+    print(f"built {len(built)} chapter(s) into {config.notebooks.relative_to(config.root)}/: {', '.join(built)}")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from . import lint
+
+    config = course_config.load()
+    problems = lint.check_course(config, args.chapters or None)
+    for problem in problems:
+        print(problem)
+    chapters = args.chapters or config.chapters()
+    print(f"checked {len(chapters)} chapter(s): {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def _cmd_mutants(args: argparse.Namespace) -> int:
+    from . import mutants
+
+    config = course_config.load()
+    failed = 0
+    for chapter in args.chapters or config.chapters():
+        mutant_file = config.root / "tests" / "mutants" / f"{chapter}.py"
+        if not mutant_file.exists():
+            print(f"{chapter}: no mutant file {mutant_file.relative_to(config.root)}")
+            failed += 1
+            continue
+        results = mutants.run_mutants(config.source_notebook(chapter), mutants.load_mutants(mutant_file))
+        for result in results:
+            mark = "killed  " if result.killed else "SURVIVED"
+            print(f"{chapter} {mark} {result.grade_id}: {result.why} -> {result.detail}")
+        failed += sum(not r.killed for r in results)
+    return 1 if failed else 0
+
+
+def _cmd_nb(args: argparse.Namespace) -> int:
+    from . import notebook
+
+    if args.action == "import":
+        nb = notebook.from_percent(Path(args.source).read_text(encoding="utf-8"))
+        changed = notebook.write(nb, Path(args.target))
+        print(f"{'wrote' if changed else 'unchanged'} {args.target}")
+    else:
+        config = course_config.load()
+        text = notebook.to_percent(notebook.read(config.source_notebook(args.source)))
+        if args.target:
+            Path(args.target).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``course`` command."""
+    parser = argparse.ArgumentParser(prog="course", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    doctor = sub.add_parser("doctor", help="versions, device, data sources found, and how to fix what is missing")
+    doctor.add_argument("--strict", action="store_true", help="exit 1 when a problem is found (default: report only)")
+    doctor.set_defaults(func=_cmd_doctor)
+
+    build = sub.add_parser("build", help="stamp badges/install cells and regenerate notebooks/ from solutions/")
+    build.add_argument("chapters", nargs="*", help="chapters to build (default: all)")
+    build.set_defaults(func=_cmd_build)
+
+    check = sub.add_parser("check", help="structure lint of the source notebooks")
+    check.add_argument("chapters", nargs="*", help="chapters to check (default: all)")
+    check.set_defaults(func=_cmd_check)
+
+    mutants = sub.add_parser("mutants", help="run each chapter's known-wrong answers against its tests")
+    mutants.add_argument("chapters", nargs="*", help="chapters (default: all)")
+    mutants.set_defaults(func=_cmd_mutants)
+
+    nb = sub.add_parser("nb", help="convert between a source notebook and the percent authoring format")
+    nb.add_argument("action", choices=["import", "export"], help="import FILE.py TARGET.ipynb | export CHAPTER [FILE.py]")
+    nb.add_argument("source")
+    nb.add_argument("target", nargs="?")
+    nb.set_defaults(func=_cmd_nb)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``course`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (course_config.ConfigError, ValueError, RuntimeError) as err:
+        print(f"course {args.command}: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""The course's own settings: where the repository lives and where chapters are found."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+CHAPTER_NAME = re.compile(r"^\d{2}_[a-z0-9_]+$")
+
+
+class ConfigError(ValueError):
+    """The course configuration in pyproject.toml is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class CourseConfig:
+    """Settings from ``[tool.course]`` in pyproject.toml plus the course root."""
+
+    root: Path
+    repository: str
+    branch: str = "main"
+
+    @property
+    def github_path(self) -> str:
+        """``owner/name`` of the GitHub repository (what Colab URLs need)."""
+        match = re.match(r"^https://github\.com/([\w.-]+/[\w.-]+?)(?:\.git)?/?$", self.repository)
+        if not match:
+            raise ConfigError(
+                f"[tool.course] repository = {self.repository!r} is not a https://github.com/OWNER/NAME URL"
+            )
+        return match.group(1)
+
+    @property
+    def solutions(self) -> Path:
+        return self.root / "solutions"
+
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+    def chapters(self) -> list[str]:
+        """Chapter names (``NN_topic``) that have a source notebook, in order."""
+        if not self.solutions.is_dir():
+            return []
+        return sorted(
+            p.name
+            for p in self.solutions.iterdir()
+            if p.is_dir() and CHAPTER_NAME.match(p.name) and (p / f"{p.name}.ipynb").exists()
+        )
+
+    def source_notebook(self, chapter: str) -> Path:
+        return self.solutions / chapter / f"{chapter}.ipynb"
+
+    def release_notebook(self, chapter: str) -> Path:
+        return self.notebooks / chapter / f"{chapter}.ipynb"
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The course root: the nearest folder at or above ``start`` with nbgrader_config.py and solutions/."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "nbgrader_config.py").exists() and (folder / "pyproject.toml").exists():
+            return folder
+    raise ConfigError(
+        f"no course found at or above {here}: run this inside the course repository "
+        "(the folder with pyproject.toml and nbgrader_config.py)"
+    )
+
+
+def load(root: Path | None = None) -> CourseConfig:
+    """Read ``[tool.course]`` from the course's pyproject.toml."""
+    root = root or find_root()
+    try:
+        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise ConfigError(f"cannot read {root / 'pyproject.toml'}: {err}") from err
+    section = data.get("tool", {}).get("course")
+    if not isinstance(section, dict) or "repository" not in section:
+        raise ConfigError("pyproject.toml needs a [tool.course] table with repository = \"https://github.com/...\"")
+    config = CourseConfig(root=root, repository=str(section["repository"]), branch=str(section.get("branch", "main")))
+    config.github_path  # validate early, with a clear message
+    return config
