@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +57,8 @@ def load_mutants(path: Path) -> Mutants:
 def kernel_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """Environment for executing chapter notebooks in tests: quick, offline, headless plots."""
     env = dict(os.environ)
+    # Tools nbgrader shells out to (alembic, jupyter) live beside this interpreter, activated or not.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env.update({"COURSE_QUICK": "1", "COURSE_OFFLINE": "1", "MPLBACKEND": "Agg", "PYTHONWARNINGS": "ignore"})
     env.update(extra or {})
     return env

@@ -1,0 +1,50 @@
+# One entry point for students, instructors and CI. Every target creates the environment on
+# first use (a virtual environment in .venv with the exact versions CI uses, constraints.txt).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+READY := $(VENV)/.course-installed
+JOBS ?= 2
+
+.PHONY: lab test test-unit test-chapter lint build check doctor mutants clean-env
+
+$(READY): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10+ is needed"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[course,dev]"
+	touch $(READY)
+
+## lab: open the course in JupyterLab (student notebooks)
+lab: $(READY)
+	$(BIN)/jupyter lab notebooks/
+
+## test: the whole test suite (lint, course_utils unit tests, every chapter's pipeline)
+test: $(READY) lint
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup --durations=15 tests
+
+test-unit: $(READY)
+	$(BIN)/python -m pytest -n $(JOBS) tests/unit tests/test_project.py
+
+## test-chapter CHAPTER=01_tensors: the pipeline tests of one chapter
+test-chapter: $(READY)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup tests/pipeline -k "$(CHAPTER)"
+
+lint: $(READY)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+build: $(READY)
+	$(BIN)/course build
+
+check: $(READY)
+	$(BIN)/course check
+
+doctor: $(READY)
+	$(BIN)/course doctor
+
+mutants: $(READY)
+	$(BIN)/course mutants
+
+clean-env:
+	rm -rf $(VENV)

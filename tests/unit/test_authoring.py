@@ -1,0 +1,61 @@
+"""The percent authoring format and the notebook helpers behind `course nb`."""
+
+from __future__ import annotations
+
+import pytest
+
+from course_utils.instructor import notebook
+
+from .conftest import chapter_text
+
+
+def test_percent_text_round_trips_through_a_notebook() -> None:
+    text = chapter_text()
+    nb = notebook.from_percent(text)
+    assert notebook.to_percent(nb) == text
+
+
+def test_solution_and_test_cells_get_nbgrader_metadata() -> None:
+    nb = notebook.from_percent(chapter_text(2))
+    cells = notebook.graded_cells(nb)
+    assert [(c.grade_id, c.kind, c.points) for c in cells] == [
+        ("ex1", "solution", 0.0),
+        ("ex1_test", "test", 1.0),
+        ("ex2", "solution", 0.0),
+        ("ex2_test", "test", 1.0),
+    ]
+    test_meta = nb.cells[cells[1].index].metadata.nbgrader
+    assert test_meta == {
+        "grade_id": "ex1_test", "schema_version": 3, "task": False, "grade": True, "locked": True,
+        "points": 1, "solution": False,
+    }
+    assert notebook.exercises(nb) == {"ex1": [cells[1]], "ex2": [cells[3]]}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("x = 1\n# %%\n", "text before the first"),
+        ("# %% [quiz]\n", "cannot read cell header"),
+        ("# %% [markdown]\nnot a comment\n", "must start with '# '"),
+        ("# %% [test] id=t\nx = 1\n", "needs points="),
+        ("# %% [solution]\nx = 1\n", "needs id="),
+    ],
+)
+def test_malformed_percent_text_names_the_problem(text: str, message: str) -> None:
+    with pytest.raises(notebook.NotebookFormatError, match=message):
+        notebook.from_percent(text)
+
+
+def test_unreadable_notebook_is_reported_with_its_path(tmp_path) -> None:
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text("{not json")
+    with pytest.raises(notebook.NotebookFormatError, match="broken.ipynb: not a readable notebook"):
+        notebook.read(broken)
+
+
+def test_write_reports_whether_anything_changed(tmp_path) -> None:
+    nb = notebook.from_percent(chapter_text(1))
+    path = tmp_path / "a.ipynb"
+    assert notebook.write(nb, path) is True
+    assert notebook.write(nb, path) is False
