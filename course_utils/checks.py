@@ -59,7 +59,9 @@ def _type_name(value: Any) -> str:
     return type(value).__qualname__
 
 
-def check_type(actual: Any, expected_type: type | tuple[type, ...], *, name: str = "result") -> None:
+def check_type(
+    actual: Any, expected_type: type | tuple[type, ...], *, name: str = "result"
+) -> None:
     """Check that ``type(actual)`` is exactly ``expected_type`` (or one of them); no look-alikes."""
     allowed = expected_type if isinstance(expected_type, tuple) else (expected_type,)
     if type(actual) not in allowed:
@@ -84,7 +86,9 @@ def check_tensor(
     exactly. ``hint`` is added to every failure message (say what the usual mistake is).
     """
     if type(expected) not in _TENSOR_TYPES:
-        raise TypeError("check_tensor: `expected` must be a torch.Tensor (this is a bug in the test)")
+        raise TypeError(
+            "check_tensor: `expected` must be a torch.Tensor (this is a bug in the test)"
+        )
     if type(actual) not in _TENSOR_TYPES:
         _fail(name, f"expected a torch.Tensor, got a {_type_name(actual)}", hint)
     if tuple(actual.shape) != tuple(expected.shape):
@@ -148,15 +152,21 @@ def check_number(
 ) -> None:
     """Check a Python number (``int`` or ``float``; a 0-d tensor is refused: call ``.item()``)."""
     if type(actual) is bool or type(actual) not in _NUMBER_TYPES:
-        extra = " (call .item() to turn a one-element tensor into a number)" if type(
-            actual
-        ) in _TENSOR_TYPES else ""
+        extra = (
+            " (call .item() to turn a one-element tensor into a number)"
+            if type(actual) in _TENSOR_TYPES
+            else ""
+        )
         _fail(name, f"expected a Python number, got a {_type_name(actual)}{extra}", hint)
     if not math.isclose(float(actual), float(expected), rel_tol=rtol, abs_tol=atol):
-        _fail(name, f"is {actual!r} but should be {expected!r} (rtol={rtol:g}, atol={atol:g})", hint)
+        _fail(
+            name, f"is {actual!r} but should be {expected!r} (rtol={rtol:g}, atol={atol:g})", hint
+        )
 
 
-def check_equal(actual: Any, expected: Any, *, name: str = "result", hint: str | None = None) -> None:
+def check_equal(
+    actual: Any, expected: Any, *, name: str = "result", hint: str | None = None
+) -> None:
     """Exact comparison for plain values: numbers, strings, dtypes, devices, tuples, lists, dicts.
 
     Types must match exactly (``torch.Size`` counts as a tuple), so objects that fake ``__eq__``

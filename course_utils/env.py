@@ -15,13 +15,13 @@ import numpy as np
 import torch
 
 QUICK_ENV_VAR = "COURSE_QUICK"
-"""Set ``COURSE_QUICK=1`` to shrink data and epochs so every notebook runs in CI time on 2 CPU cores."""
+"""``COURSE_QUICK=1`` shrinks data and epochs so every notebook runs in CI time on 2 CPU cores."""
 
 T = TypeVar("T")
 
 
 def quick_mode() -> bool:
-    """True when the ``COURSE_QUICK`` environment variable asks for the small, fast configuration."""
+    """True when the ``COURSE_QUICK`` environment variable asks for the small, fast setting."""
     return os.environ.get(QUICK_ENV_VAR, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
@@ -47,7 +47,9 @@ def get_device(prefer: str | None = None) -> torch.device:
         if device.type == "cuda" and not torch.cuda.is_available():
             raise RuntimeError(f"device {wanted!r} was requested but CUDA is not available here")
         if device.type == "mps" and not _mps_available():
-            raise RuntimeError(f"device {wanted!r} was requested but Apple MPS is not available here")
+            raise RuntimeError(
+                f"device {wanted!r} was requested but Apple MPS is not available here"
+            )
         return device
     if torch.cuda.is_available():
         return torch.device("cuda")
@@ -80,7 +82,7 @@ def seed_everything(seed: int = 0, *, deterministic: bool = False) -> torch.Gene
 
 
 def env_report(device: torch.device | None = None) -> str:
-    """A few lines describing Python, PyTorch, the device and the mode, for the top of a notebook."""
+    """A few lines on Python, PyTorch, the device and the mode, for the top of a notebook."""
     device = device or get_device()
     lines = [
         f"Python {platform.python_version()} on {platform.system()} ({platform.machine()})",

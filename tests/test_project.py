@@ -1,11 +1,11 @@
-"""The set-up promises of the README: one test command, agreeing dependency files, nbgrader config."""
+"""The README's set-up promises: one test command, agreeing dependency files, nbgrader config."""
 
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
+import tomllib
 import yaml
 from traitlets.config import PyFileConfigLoader
 
@@ -31,7 +31,9 @@ def test_environment_yml_agrees_with_pyproject() -> None:
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
     listed = _requirement_map([r for r in pip_section if not r.startswith("-e")])
-    assert listed == wanted, f"environment.yml pip list {listed} differs from pyproject.toml {wanted}"
+    assert listed == wanted, (
+        f"environment.yml pip list {listed} differs from pyproject.toml {wanted}"
+    )
     assert "-e ." in pip_section, "environment.yml must install course_utils itself (-e .)"
     python = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python="))
     assert python.split("=")[1] >= "3.10"
@@ -39,7 +41,9 @@ def test_environment_yml_agrees_with_pyproject() -> None:
 
 def test_constraints_pin_every_dependency_at_or_above_its_lower_bound() -> None:
     project = _pyproject()["project"]
-    requirements = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]
+    requirements = project["dependencies"] + [
+        r for extra in project["optional-dependencies"].values() for r in extra
+    ]
     pins = {}
     for line in (ROOT / "constraints.txt").read_text().splitlines():
         if line and not line.startswith("#"):
@@ -52,7 +56,9 @@ def test_constraints_pin_every_dependency_at_or_above_its_lower_bound() -> None:
             pinned = tuple(int(p) for p in re.findall(r"\d+", pins[name])[:3])
             minimum = tuple(int(p) for p in lower.group(1).split("."))
             assert pinned >= minimum, f"{name}=={pins[name]} is below pyproject's {spec}"
-    assert not pins.get("torch", "").startswith("2.13"), "torch 2.13.0 is a CPU-only local build: never pin it"
+    assert not pins.get("torch", "").startswith("2.13"), (
+        "torch 2.13.0 is a CPU-only local build: never pin it"
+    )
 
 
 def test_ci_runs_the_readme_test_command() -> None:
@@ -67,13 +73,17 @@ def test_nbgrader_config_points_at_solutions_and_notebooks() -> None:
     config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
     assert config.CourseDirectory.source_directory == "solutions"
     assert config.CourseDirectory.release_directory == "notebooks"
-    assert config.Execute.timeout >= 300, "training cells need far more than nbgrader's 30 s default"
+    assert config.Execute.timeout >= 300, (
+        "training cells need far more than nbgrader's 30 s default"
+    )
     assert config.OverwriteCells.add_missing_cells is True
     assert config.IgnorePattern.enabled is True
 
 
 def test_ignore_pattern_drops_noise_but_not_errors() -> None:
-    pattern = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config().IgnorePattern.pattern
+    pattern = (
+        PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config().IgnorePattern.pattern
+    )
     noise = [
         "/tmp/x.py:3: UserWarning: something\n  warnings.warn('something')\n",
         " 50%|█████     | 5/10 [00:01<00:01,  4.20it/s]",
@@ -83,5 +93,8 @@ def test_ignore_pattern_drops_noise_but_not_errors() -> None:
     ]
     for chunk in noise:
         assert re.search(pattern, chunk), f"stderr noise would cost points: {chunk!r}"
-    for chunk in ["Traceback (most recent call last):\n  ValueError: bad\n", "Segmentation fault\n"]:
+    for chunk in [
+        "Traceback (most recent call last):\n  ValueError: bad\n",
+        "Segmentation fault\n",
+    ]:
         assert not re.search(pattern, chunk), f"a real failure would be hidden: {chunk!r}"

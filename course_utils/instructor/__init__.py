@@ -1,0 +1,1 @@
+"""The ``course`` command for authors and instructors: build, check, mutants, doctor, authoring."""

@@ -51,14 +51,17 @@ def _nbgrader(args: list[str], cwd: Path, env: dict[str, str]) -> str:
         [sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=env, capture_output=True, text=True
     )
     if result.returncode != 0:
-        raise AutogradeError(f"nbgrader {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+        raise AutogradeError(
+            f"nbgrader {' '.join(args)} failed ({result.returncode}):\n"
+            f"{result.stdout}\n{result.stderr}"
+        )
     return result.stdout + result.stderr
 
 
 def autograde(
     config: CourseConfig, chapter: str, submissions: dict[str, Path], workdir: Path
 ) -> dict[str, SubmissionScore]:
-    """Autograde each ``{student: notebook}`` against ``chapter`` in a scratch course at ``workdir``."""
+    """Autograde each ``{student: notebook}`` for ``chapter`` in a scratch course at ``workdir``."""
     course = workdir / "course"
     if course.exists():
         shutil.rmtree(course)
@@ -83,9 +86,13 @@ def _read_scores(course: Path, chapter: str, students: list[str]) -> dict[str, S
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         for student in students:
             submission = gradebook.find_submission_notebook(chapter, chapter, student)
-            result = SubmissionScore(student, executed=course / "autograded" / student / chapter / f"{chapter}.ipynb")
+            result = SubmissionScore(
+                student, executed=course / "autograded" / student / chapter / f"{chapter}.ipynb"
+            )
             for grade in submission.grades:
-                result.cells[grade.name] = CellScore(grade.name, float(grade.score), float(grade.max_score))
+                result.cells[grade.name] = CellScore(
+                    grade.name, float(grade.score), float(grade.max_score)
+                )
             scores[student] = result
     return scores
 
@@ -122,7 +129,11 @@ def _assigned_names(source: str) -> set[str]:
     import ast
 
     try:
-        tree = ast.parse("\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in source.splitlines()))
+        tree = ast.parse(
+            "\n".join(
+                "" if ln.lstrip().startswith(("%", "!")) else ln for ln in source.splitlines()
+            )
+        )
     except SyntaxError:
         return set()
     names = set()

@@ -23,7 +23,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     config = course_config.load()
     built = build.build(config, args.chapters or None)
-    print(f"built {len(built)} chapter(s) into {config.notebooks.relative_to(config.root)}/: {', '.join(built)}")
+    print(
+        f"built {len(built)} chapter(s) into "
+        f"{config.notebooks.relative_to(config.root)}/: {', '.join(built)}"
+    )
     return 0
 
 
@@ -50,7 +53,9 @@ def _cmd_mutants(args: argparse.Namespace) -> int:
             print(f"{chapter}: no mutant file {mutant_file.relative_to(config.root)}")
             failed += 1
             continue
-        results = mutants.run_mutants(config.source_notebook(chapter), mutants.load_mutants(mutant_file))
+        results = mutants.run_mutants(
+            config.source_notebook(chapter), mutants.load_mutants(mutant_file)
+        )
         for result in results:
             mark = "killed  " if result.killed else "SURVIVED"
             print(f"{chapter} {mark} {result.grade_id}: {result.why} -> {result.detail}")
@@ -80,11 +85,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="course", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    doctor = sub.add_parser("doctor", help="versions, device, data sources found, and how to fix what is missing")
-    doctor.add_argument("--strict", action="store_true", help="exit 1 when a problem is found (default: report only)")
+    doctor = sub.add_parser(
+        "doctor", help="versions, device, data sources found, and how to fix what is missing"
+    )
+    doctor.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when a problem is found (default: report only)",
+    )
     doctor.set_defaults(func=_cmd_doctor)
 
-    build = sub.add_parser("build", help="stamp badges/install cells and regenerate notebooks/ from solutions/")
+    build = sub.add_parser(
+        "build", help="stamp badges/install cells and regenerate notebooks/ from solutions/"
+    )
     build.add_argument("chapters", nargs="*", help="chapters to build (default: all)")
     build.set_defaults(func=_cmd_build)
 
@@ -92,12 +105,20 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("chapters", nargs="*", help="chapters to check (default: all)")
     check.set_defaults(func=_cmd_check)
 
-    mutants = sub.add_parser("mutants", help="run each chapter's known-wrong answers against its tests")
+    mutants = sub.add_parser(
+        "mutants", help="run each chapter's known-wrong answers against its tests"
+    )
     mutants.add_argument("chapters", nargs="*", help="chapters (default: all)")
     mutants.set_defaults(func=_cmd_mutants)
 
-    nb = sub.add_parser("nb", help="convert between a source notebook and the percent authoring format")
-    nb.add_argument("action", choices=["import", "export"], help="import FILE.py TARGET.ipynb | export CHAPTER [FILE.py]")
+    nb = sub.add_parser(
+        "nb", help="convert between a source notebook and the percent authoring format"
+    )
+    nb.add_argument(
+        "action",
+        choices=["import", "export"],
+        help="import FILE.py TARGET.ipynb | export CHAPTER [FILE.py]",
+    )
     nb.add_argument("source")
     nb.add_argument("target", nargs="?")
     nb.set_defaults(func=_cmd_nb)

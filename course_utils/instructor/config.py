@@ -33,7 +33,8 @@ class CourseConfig:
         match = re.match(r"^https://github\.com/([\w.-]+/[\w.-]+?)(?:\.git)?/?$", self.repository)
         if not match:
             raise ConfigError(
-                f"[tool.course] repository = {self.repository!r} is not a https://github.com/OWNER/NAME URL"
+                f"[tool.course] repository = {self.repository!r} "
+                "is not a https://github.com/OWNER/NAME URL"
             )
         return match.group(1)
 
@@ -63,7 +64,7 @@ class CourseConfig:
 
 
 def find_root(start: Path | None = None) -> Path:
-    """The course root: the nearest folder at or above ``start`` with nbgrader_config.py and solutions/."""
+    """The course root: the nearest folder at or above ``start`` with nbgrader_config.py."""
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / "nbgrader_config.py").exists() and (folder / "pyproject.toml").exists():
@@ -83,7 +84,11 @@ def load(root: Path | None = None) -> CourseConfig:
         raise ConfigError(f"cannot read {root / 'pyproject.toml'}: {err}") from err
     section = data.get("tool", {}).get("course")
     if not isinstance(section, dict) or "repository" not in section:
-        raise ConfigError("pyproject.toml needs a [tool.course] table with repository = \"https://github.com/...\"")
-    config = CourseConfig(root=root, repository=str(section["repository"]), branch=str(section.get("branch", "main")))
-    config.github_path  # validate early, with a clear message
+        raise ConfigError(
+            'pyproject.toml needs a [tool.course] table with repository = "https://github.com/..."'
+        )
+    config = CourseConfig(
+        root=root, repository=str(section["repository"]), branch=str(section.get("branch", "main"))
+    )
+    _ = config.github_path  # validate early, with a clear message
     return config

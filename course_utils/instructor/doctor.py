@@ -44,17 +44,21 @@ def _version_tuple(text: str) -> tuple[int, ...]:
 
 
 def _check_packages(report: Report) -> None:
-    for dist, module, minimum, purpose in PACKAGES:
+    for dist, _module, minimum, purpose in PACKAGES:
         try:
             version = importlib.metadata.version(dist)
         except importlib.metadata.PackageNotFoundError:
             report.lines.append(f"  {dist:<12} missing   ({purpose})")
-            report.problems.append(f"{dist} is not installed: `pip install '{dist}>={minimum}'` (or `make lab`)")
+            report.problems.append(
+                f"{dist} is not installed: `pip install '{dist}>={minimum}'` (or `make lab`)"
+            )
             continue
         ok = _version_tuple(version) >= _version_tuple(minimum)
         report.lines.append(f"  {dist:<12} {version:<9} {'ok' if ok else 'TOO OLD'}")
         if not ok:
-            report.problems.append(f"{dist} {version} is older than {minimum}: `pip install -U '{dist}>={minimum}'`")
+            report.problems.append(
+                f"{dist} {version} is older than {minimum}: `pip install -U '{dist}>={minimum}'`"
+            )
         if dist == "torchvision" and ok:
             _check_torchvision_ops(report)
 
@@ -67,7 +71,8 @@ def _check_torchvision_ops(report: Report) -> None:
         torchvision.ops.nms(torch.zeros(1, 4), torch.zeros(1), 0.5)
     except Exception as err:  # noqa: BLE001 - any failure here means a broken install
         report.problems.append(
-            f"torchvision's C extension does not load ({err}); reinstall torch and torchvision together "
+            f"torchvision's C extension does not load ({err}); "
+            "reinstall torch and torchvision together "
             "from PyPI (do not pin torch==2.13.0, a CPU-only local build)"
         )
 
@@ -106,7 +111,9 @@ def _check_tools(report: Report) -> None:
         found = shutil.which(tool, path=here) or shutil.which(tool)
         report.lines.append(f"  {tool:<12} {found or 'not found'}")
         if not found:
-            report.problems.append(f"`{tool}` not found: install the course extras (`make lab` does it)")
+            report.problems.append(
+                f"`{tool}` not found: install the course extras (`make lab` does it)"
+            )
     try:
         from course_utils.instructor import config
 

@@ -60,7 +60,9 @@ def _check_front_matter(nb: NotebookNode, config: CourseConfig, chapter: str) ->
         problems.append("the first cell must be the Colab badge cell (role=badge)")
     elif cells[0].source != build.badge_markdown(config, chapter):
         problems.append("the Colab badge is not the configured one: run `course build`")
-    titles = [c for c in cells[:4] if c.cell_type == "markdown" and c.source.lstrip().startswith("# ")]
+    titles = [
+        c for c in cells[:4] if c.cell_type == "markdown" and c.source.lstrip().startswith("# ")
+    ]
     if not titles:
         problems.append("no title cell (a markdown cell starting with '# ') near the top")
     else:
@@ -73,7 +75,11 @@ def _check_front_matter(nb: NotebookNode, config: CourseConfig, chapter: str) ->
         setup = code[0].source
         if build.install_block(config) not in setup:
             problems.append("the setup cell lacks the stamped install block: run `course build`")
-        problems += [f"the setup cell does not call {f}()" for f in ("get_device", "seed_everything") if f not in setup]
+        problems += [
+            f"the setup cell does not call {f}()"
+            for f in ("get_device", "seed_everything")
+            if f not in setup
+        ]
     return problems
 
 
@@ -82,7 +88,11 @@ def _check_exercises(nb: NotebookNode) -> list[str]:
     graded = notebook.graded_cells(nb)
     ids = [c.grade_id for c in graded]
     problems += [f"duplicate grade_id {g!r}" for g in sorted({g for g in ids if ids.count(g) > 1})]
-    problems += [f"invalid grade_id {g!r} (letters, digits, _ and - only)" for g in ids if not GRADE_ID.match(g)]
+    problems += [
+        f"invalid grade_id {g!r} (letters, digits, _ and - only)"
+        for g in ids
+        if not GRADE_ID.match(g)
+    ]
     groups = notebook.exercises(nb)
     if len(groups) < MIN_EXERCISES:
         problems.append(f"{len(groups)} graded exercise(s); at least {MIN_EXERCISES} are required")
@@ -99,9 +109,15 @@ def _check_exercises(nb: NotebookNode) -> list[str]:
         if "### BEGIN HIDDEN TESTS" not in source or "### END HIDDEN TESTS" not in source:
             problems.append(f"test cell {cell.grade_id} has no ### BEGIN/END HIDDEN TESTS")
         if _has_bare_assert(source):
-            problems.append(f"test cell {cell.grade_id} uses a bare assert: use course_utils.checks")
+            problems.append(
+                f"test cell {cell.grade_id} uses a bare assert: use course_utils.checks"
+            )
     first_solution = next((c.index for c in graded if c.kind == "solution"), None)
-    orphan = [c.grade_id for c in graded if c.kind == "test" and (first_solution is None or c.index < first_solution)]
+    orphan = [
+        c.grade_id
+        for c in graded
+        if c.kind == "test" and (first_solution is None or c.index < first_solution)
+    ]
     problems += [f"test cell {g} comes before any solution cell" for g in orphan]
     return problems
 
@@ -115,7 +131,9 @@ def _has_bare_assert(source: str) -> bool:
 
 
 def _without_magics(source: str) -> str:
-    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+    return "\n".join(
+        "" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()
+    )
 
 
 def _check_hygiene(nb: NotebookNode) -> list[str]:
@@ -124,7 +142,9 @@ def _check_hygiene(nb: NotebookNode) -> list[str]:
         if cell.cell_type != "code":
             continue
         if cell.get("outputs") or cell.get("execution_count") is not None:
-            problems.append(f"cell {index} has outputs: sources are stored without them (run `course build`)")
+            problems.append(
+                f"cell {index} has outputs: sources are stored without them (run `course build`)"
+            )
         if re.search(r"^\s*from\s+\S+\s+import\s+\*", cell.source, re.M):
             problems.append(f"cell {index} uses a star import")
     return problems
@@ -133,7 +153,9 @@ def _check_hygiene(nb: NotebookNode) -> list[str]:
 def check_mutant_file(nb: NotebookNode, path: Path) -> list[str]:
     """Static check that every exercise has a mutant (the runner proves they are killed)."""
     if not path.exists():
-        return [f"no mutant file {path.parent.name}/{path.name} (known-wrong answers for each exercise)"]
+        return [
+            f"no mutant file {path.parent.name}/{path.name} (known-wrong answers for each exercise)"
+        ]
     from .mutants import MutantSetupError, load_mutants
 
     try:
@@ -141,6 +163,10 @@ def check_mutant_file(nb: NotebookNode, path: Path) -> list[str]:
     except (MutantSetupError, SyntaxError, ImportError) as err:
         return [f"mutant file {path.name}: {err}"]
     solutions = set(notebook.exercises(nb))
-    problems = [f"exercise {g} has no mutant in {path.name}" for g in sorted(solutions - set(mutants))]
-    problems += [f"{path.name} names unknown solution cell {g!r}" for g in sorted(set(mutants) - solutions)]
+    problems = [
+        f"exercise {g} has no mutant in {path.name}" for g in sorted(solutions - set(mutants))
+    ]
+    problems += [
+        f"{path.name} names unknown solution cell {g!r}" for g in sorted(set(mutants) - solutions)
+    ]
     return problems

@@ -50,16 +50,25 @@ def load_mutants(path: Path) -> Mutants:
         raise MutantSetupError(f"{path}: must define MUTANTS = {{grade_id: [(why, source), ...]}}")
     for grade_id, entries in mutants.items():
         if not entries or not all(isinstance(e, tuple) and len(e) == 2 for e in entries):
-            raise MutantSetupError(f"{path}: MUTANTS[{grade_id!r}] must be a non-empty list of (why, source)")
+            raise MutantSetupError(
+                f"{path}: MUTANTS[{grade_id!r}] must be a non-empty list of (why, source)"
+            )
     return mutants
 
 
 def kernel_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """Environment for executing chapter notebooks in tests: quick, offline, headless plots."""
     env = dict(os.environ)
-    # Tools nbgrader shells out to (alembic, jupyter) live beside this interpreter, activated or not.
+    # Tools nbgrader runs (alembic, jupyter) live beside this interpreter, activated or not.
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    env.update({"COURSE_QUICK": "1", "COURSE_OFFLINE": "1", "MPLBACKEND": "Agg", "PYTHONWARNINGS": "ignore"})
+    env.update(
+        {
+            "COURSE_QUICK": "1",
+            "COURSE_OFFLINE": "1",
+            "MPLBACKEND": "Agg",
+            "PYTHONWARNINGS": "ignore",
+        }
+    )
     env.update(extra or {})
     return env
 
@@ -92,10 +101,14 @@ def run_mutants(nb_path: Path, mutants: Mutants, *, timeout: int = 600) -> list[
     groups = notebook.exercises(nb)
     unknown = sorted(set(mutants) - set(groups))
     if unknown:
-        raise MutantSetupError(f"{nb_path.name}: mutants for unknown solution cells {unknown}; known: {sorted(groups)}")
+        raise MutantSetupError(
+            f"{nb_path.name}: mutants for unknown solution cells {unknown}; known: {sorted(groups)}"
+        )
     untested = sorted(g for g, tests in groups.items() if not tests)
     if untested:
-        raise MutantSetupError(f"{nb_path.name}: solution cells without a test cell after them: {untested}")
+        raise MutantSetupError(
+            f"{nb_path.name}: solution cells without a test cell after them: {untested}"
+        )
     missing = sorted(set(groups) - set(mutants))
     if missing:
         raise MutantSetupError(f"{nb_path.name}: exercises without any mutant: {missing}")
@@ -110,7 +123,9 @@ def run_mutants(nb_path: Path, mutants: Mutants, *, timeout: int = 600) -> list[
                 if cell.cell_type == "code":
                     failure = _run(client, cell, index)
                     if failure:
-                        raise MutantSetupError(f"{nb_path.name}: the solution fails in cell {index}: {failure}")
+                        raise MutantSetupError(
+                            f"{nb_path.name}: the solution fails in cell {index}: {failure}"
+                        )
             cells = {c.grade_id: c for c in notebook.graded_cells(nb)}
             for grade_id, entries in mutants.items():
                 solution = cells[grade_id]
@@ -118,7 +133,8 @@ def run_mutants(nb_path: Path, mutants: Mutants, *, timeout: int = 600) -> list[
                     failure = _run(client, nb.cells[test.index], test.index)
                     if failure:
                         raise MutantSetupError(
-                            f"{nb_path.name}: test cell {test.grade_id} fails when re-run after the whole "
+                            f"{nb_path.name}: test cell {test.grade_id} fails when re-run "
+                            "after the whole "
                             f"notebook ({failure}); make it self-contained (build its own inputs)"
                         )
                 for why, source in entries:

@@ -51,7 +51,7 @@ def read(path: Path) -> NotebookNode:
 
 
 def write(nb: NotebookNode, path: Path) -> bool:
-    """Write ``nb`` to ``path`` in the canonical layout; return False when the file was already so."""
+    """Write ``nb`` to ``path`` in canonical form; return False when the file was already so."""
     text = nbformat.writes(nb) + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists() and path.read_text(encoding="utf-8") == text:
@@ -135,7 +135,9 @@ def _make_cell(kind: str, attrs: dict[str, str], lines: list[str], index: int) -
         body = []
         for line in lines:
             if line != "#" and not line.startswith("# "):
-                raise NotebookFormatError(f"markdown cell {index}: line {line!r} must start with '# '")
+                raise NotebookFormatError(
+                    f"markdown cell {index}: line {line!r} must start with '# '"
+                )
             body.append(line[2:])
         cell = nbformat.v4.new_markdown_cell("\n".join(body))
     else:
@@ -185,7 +187,7 @@ def to_percent(nb: NotebookNode) -> str:
 
 
 def strip_outputs(nb: NotebookNode) -> NotebookNode:
-    """Remove outputs and execution counts from every code cell (sources are stored without them)."""
+    """Remove outputs and execution counts from every code cell (sources are stored bare)."""
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = []

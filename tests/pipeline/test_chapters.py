@@ -33,11 +33,16 @@ _graded: dict[str, dict[str, autograde.SubmissionScore]] = {}
 
 
 @pytest.fixture
-def graded(chapter: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, autograde.SubmissionScore]:
+def graded(
+    chapter: str, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, autograde.SubmissionScore]:
     """nbgrader's scores for the solution and the release of a chapter (computed once)."""
     if chapter not in _graded:
         workdir = tmp_path_factory.mktemp(f"grade-{chapter}")
-        submissions = {"solution": CONFIG.source_notebook(chapter), "release": CONFIG.release_notebook(chapter)}
+        submissions = {
+            "solution": CONFIG.source_notebook(chapter),
+            "release": CONFIG.release_notebook(chapter),
+        }
         _graded[chapter] = autograde.autograde(CONFIG, chapter, submissions, workdir)
     return _graded[chapter]
 
@@ -58,19 +63,37 @@ def test_release_is_what_course_build_generates(chapter: str, tmp_path: Path) ->
     stamped = build.stamp(notebook.read(CONFIG.source_notebook(chapter)), CONFIG, chapter)
     assert stamped == source, f"solutions/{chapter} is not stamped: run `course build {chapter}`"
     build.generate_release(CONFIG, [chapter], tmp_path)
-    comparison = filecmp.dircmp(tmp_path / chapter, CONFIG.notebooks / chapter, ignore=["__pycache__"])
+    comparison = filecmp.dircmp(
+        tmp_path / chapter, CONFIG.notebooks / chapter, ignore=["__pycache__"]
+    )
     differ = comparison.diff_files + comparison.left_only + comparison.right_only
-    assert not differ, f"notebooks/{chapter} is out of date ({differ}): run `course build {chapter}`"
+    assert not differ, (
+        f"notebooks/{chapter} is out of date ({differ}): run `course build {chapter}`"
+    )
 
 
 @pytest.mark.parametrize("chapter", _chapters())
 def test_solution_executes_under_nbval(chapter: str) -> None:
     command = [
-        sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=900",
-        "-p", "no:cacheprovider", "-p", "no:xdist", "-q", str(CONFIG.source_notebook(chapter)),
+        sys.executable,
+        "-m",
+        "pytest",
+        "--nbval-lax",
+        "--nbval-current-env",
+        "--nbval-cell-timeout=900",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:xdist",
+        "-q",
+        str(CONFIG.source_notebook(chapter)),
     ]
-    result = subprocess.run(command, cwd=CONFIG.root, env=mutants.kernel_env(), capture_output=True, text=True)
-    assert result.returncode == 0, f"nbval failed for {chapter}:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}"
+    result = subprocess.run(
+        command, cwd=CONFIG.root, env=mutants.kernel_env(), capture_output=True, text=True
+    )
+    assert result.returncode == 0, (
+        f"nbval failed for {chapter}:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}"
+    )
 
 
 @pytest.mark.parametrize("chapter", _chapters())
@@ -98,7 +121,11 @@ def test_release_raises_only_not_implemented(chapter: str, graded: dict) -> None
 @pytest.mark.parametrize("chapter", _chapters())
 def test_every_mutant_is_rejected(chapter: str) -> None:
     mutant_file = CONFIG.root / "tests" / "mutants" / f"{chapter}.py"
-    results = mutants.run_mutants(CONFIG.source_notebook(chapter), mutants.load_mutants(mutant_file))
+    results = mutants.run_mutants(
+        CONFIG.source_notebook(chapter), mutants.load_mutants(mutant_file)
+    )
     survivors = [f"{r.grade_id}: {r.why}" for r in results if not r.killed]
     assert results, f"{chapter}: no mutants ran"
-    assert not survivors, f"{chapter}: mutants accepted by the tests (tests too weak):\n" + "\n".join(survivors)
+    assert not survivors, (
+        f"{chapter}: mutants accepted by the tests (tests too weak):\n" + "\n".join(survivors)
+    )

@@ -56,7 +56,9 @@ MUTANTS = """MUTANTS = {{
 
 
 def chapter_text(count: int = 5) -> str:
-    exercises = "".join(EXERCISE.format(i=i, twice=2 * i, thrice=3 * i) for i in range(1, count + 1))
+    exercises = "".join(
+        EXERCISE.format(i=i, twice=2 * i, thrice=3 * i) for i in range(1, count + 1)
+    )
     return CHAPTER.format(exercises=exercises)
 
 
@@ -69,9 +71,12 @@ def tiny_course(tmp_path: Path) -> config.CourseConfig:
     (root / "pyproject.toml").write_text(
         '[tool.course]\nrepository = "https://github.com/example/tiny-course"\nbranch = "trunk"\n'
     )
-    notebook.write(notebook.from_percent(chapter_text()), root / "solutions" / "00_tiny" / "00_tiny.ipynb")
+    notebook.write(
+        notebook.from_percent(chapter_text()), root / "solutions" / "00_tiny" / "00_tiny.ipynb"
+    )
     entries = "\n".join(
-        f'    "ex{i}": [("adds instead", "def times_{i}(x):\\n    return x + {i}\\n")],' for i in range(1, 6)
+        f'    "ex{i}": [("adds instead", "def times_{i}(x):\\n    return x + {i}\\n")],'
+        for i in range(1, 6)
     )
     (root / "tests" / "mutants" / "00_tiny.py").write_text(MUTANTS.format(entries=entries))
     return config.load(root)

@@ -26,8 +26,13 @@ def test_solution_and_test_cells_get_nbgrader_metadata() -> None:
     ]
     test_meta = nb.cells[cells[1].index].metadata.nbgrader
     assert test_meta == {
-        "grade_id": "ex1_test", "schema_version": 3, "task": False, "grade": True, "locked": True,
-        "points": 1, "solution": False,
+        "grade_id": "ex1_test",
+        "schema_version": 3,
+        "task": False,
+        "grade": True,
+        "locked": True,
+        "points": 1,
+        "solution": False,
     }
     assert notebook.exercises(nb) == {"ex1": [cells[1]], "ex2": [cells[3]]}
 

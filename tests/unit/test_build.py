@@ -29,7 +29,10 @@ def test_build_is_idempotent_and_release_has_stubs_not_solutions(tiny_course) ->
     assert release.read_text() == first
     assert "BEGIN SOLUTION" not in first and "BEGIN HIDDEN TESTS" not in first
     assert "raise NotImplementedError()" in first
-    assert json.loads(first)["metadata"]["course"]["generated_from"] == "solutions/00_tiny/00_tiny.ipynb"
+    assert (
+        json.loads(first)["metadata"]["course"]["generated_from"]
+        == "solutions/00_tiny/00_tiny.ipynb"
+    )
 
 
 def test_build_removes_released_chapters_whose_source_is_gone(tiny_course) -> None:

@@ -25,7 +25,9 @@ def test_check_tensor_accepts_the_same_values_within_tolerance() -> None:
 
 
 def test_check_tensor_reports_shape_before_dtype_and_values() -> None:
-    message = _message(checks.check_tensor, torch.zeros(3, 2, dtype=torch.int64), torch.ones(2, 3), name="out")
+    message = _message(
+        checks.check_tensor, torch.zeros(3, 2, dtype=torch.int64), torch.ones(2, 3), name="out"
+    )
     assert message.startswith("out: shape is (3, 2) but should be (2, 3)")
 
 
@@ -51,9 +53,13 @@ def test_check_tensor_compares_integers_exactly() -> None:
 
 
 def test_check_tensor_handles_nan_and_scalars() -> None:
-    assert "values differ" in _message(checks.check_tensor, torch.tensor([float("nan")]), torch.tensor([1.0]))
+    assert "values differ" in _message(
+        checks.check_tensor, torch.tensor([float("nan")]), torch.tensor([1.0])
+    )
     checks.check_tensor(torch.tensor([float("nan")]), torch.tensor([float("nan")]), equal_nan=True)
-    assert "value is 2.0 but should be 1.0" in _message(checks.check_tensor, torch.tensor(2.0), torch.tensor(1.0))
+    assert "value is 2.0 but should be 1.0" in _message(
+        checks.check_tensor, torch.tensor(2.0), torch.tensor(1.0)
+    )
 
 
 def test_check_tensor_compares_on_cpu_whatever_the_device() -> None:
@@ -83,12 +89,16 @@ def test_objects_that_fake_equality_are_refused() -> None:
     assert "got a FakeTensor" in _message(checks.check_tensor, fake, torch.ones(2))
 
 
-def test_patching_torch_comparisons_does_not_change_verdicts(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_patching_torch_comparisons_does_not_change_verdicts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(torch, "isclose", lambda *a, **k: torch.ones(1, dtype=torch.bool))
     monkeypatch.setattr(torch, "allclose", lambda *a, **k: True)
     monkeypatch.setattr(torch, "equal", lambda *a, **k: True)
     _message(checks.check_tensor, torch.zeros(2), torch.ones(2))
-    _message(checks.check_tensor, torch.zeros(2, dtype=torch.int64), torch.ones(2, dtype=torch.int64))
+    _message(
+        checks.check_tensor, torch.zeros(2, dtype=torch.int64), torch.ones(2, dtype=torch.int64)
+    )
 
 
 def test_check_number_refuses_tensors_with_a_hint_about_item() -> None:
@@ -101,7 +111,9 @@ def test_check_number_refuses_tensors_with_a_hint_about_item() -> None:
 def test_check_equal_walks_containers_and_names_the_element() -> None:
     checks.check_equal(torch.Size([2, 3]), (2, 3))
     checks.check_equal({"a": [1, 2]}, {"a": [1, 2]})
-    assert "result['a'][1]: is 3 but should be 2" in _message(checks.check_equal, {"a": [1, 3]}, {"a": [1, 2]})
+    assert "result['a'][1]: is 3 but should be 2" in _message(
+        checks.check_equal, {"a": [1, 3]}, {"a": [1, 2]}
+    )
     assert "keys differ" in _message(checks.check_equal, {"a": 1}, {"b": 1})
     assert "length 1 but should have length 2" in _message(checks.check_equal, [1], [1, 2])
     assert "expected a dtype" in _message(checks.check_equal, "float32", torch.float32)
@@ -121,7 +133,9 @@ def test_check_raises_reports_the_wrong_exception_or_none() -> None:
     assert "raised ValueError (bad) instead of TypeError" in _message(
         checks.check_raises, TypeError, raises_value_error
     )
-    assert "should raise TypeError but returned normally" in _message(checks.check_raises, TypeError, lambda: 1)
+    assert "should raise TypeError but returned normally" in _message(
+        checks.check_raises, TypeError, lambda: 1
+    )
 
 
 def test_quiet_keeps_stderr_clean(capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,8 +8,12 @@ import torch
 from course_utils import env
 
 
-@pytest.mark.parametrize(("value", "expected"), [("1", True), ("true", True), ("0", False), ("", False)])
-def test_quick_mode_follows_the_environment_variable(monkeypatch, value: str, expected: bool) -> None:
+@pytest.mark.parametrize(
+    ("value", "expected"), [("1", True), ("true", True), ("0", False), ("", False)]
+)
+def test_quick_mode_follows_the_environment_variable(
+    monkeypatch, value: str, expected: bool
+) -> None:
     monkeypatch.setenv(env.QUICK_ENV_VAR, value)
     assert env.quick_mode() is expected
     assert env.pick("full", "quick") == ("quick" if expected else "full")

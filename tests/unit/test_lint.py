@@ -29,7 +29,11 @@ def test_unstamped_chapter_is_told_to_run_course_build(tiny_course) -> None:
 
 
 def test_too_few_exercises_missing_sections_and_title_parts_are_reported(tiny_course) -> None:
-    text = chapter_text(4).replace("## Common mistakes", "## Pitfalls").replace("Estimated time", "Time")
+    text = (
+        chapter_text(4)
+        .replace("## Common mistakes", "## Pitfalls")
+        .replace("Estimated time", "Time")
+    )
     _rewrite(tiny_course, text)
     problems = " ".join(_problems(tiny_course))
     assert "4 graded exercise(s); at least 5 are required" in problems
@@ -41,7 +45,9 @@ def test_too_few_exercises_missing_sections_and_title_parts_are_reported(tiny_co
 def test_duplicate_ids_missing_hidden_tests_and_bare_asserts_are_reported(tiny_course) -> None:
     text = chapter_text().replace("id=ex2_test", "id=ex1_test")
     text = text.replace("check_number(times_3(2), 6)", "assert times_3(2) == 6")
-    text = text.replace("### BEGIN HIDDEN TESTS\ncheck_number(times_4(3), 12)\n### END HIDDEN TESTS\n", "")
+    text = text.replace(
+        "### BEGIN HIDDEN TESTS\ncheck_number(times_4(3), 12)\n### END HIDDEN TESTS\n", ""
+    )
     _rewrite(tiny_course, text)
     problems = " ".join(_problems(tiny_course))
     assert "duplicate grade_id 'ex1_test'" in problems
@@ -57,7 +63,9 @@ def test_outputs_star_imports_and_missing_mutants_are_reported(tiny_course) -> N
     demo.source += "\nfrom math import *"
     demo.outputs = [nbformat.v4.new_output("stream", name="stdout", text="hi")]
     notebook.write(nb, path)
-    (tiny_course.root / "tests" / "mutants" / "00_tiny.py").write_text('MUTANTS = {"ex1": [("x", "y")]}')
+    (tiny_course.root / "tests" / "mutants" / "00_tiny.py").write_text(
+        'MUTANTS = {"ex1": [("x", "y")]}'
+    )
     problems = " ".join(_problems(tiny_course))
     assert "has outputs" in problems and "star import" in problems
     assert "exercise ex2 has no mutant" in problems

@@ -8,7 +8,10 @@ from course_utils.instructor import mutants, notebook
 
 
 def _mutants(survivor: bool = False) -> mutants.Mutants:
-    table = {f"ex{i}": [("adds instead", f"def times_{i}(x):\n    return x + {i}\n")] for i in range(1, 6)}
+    table = {
+        f"ex{i}": [("adds instead", f"def times_{i}(x):\n    return x + {i}\n")]
+        for i in range(1, 6)
+    }
     if survivor:
         # x * 2 == 2 + 2 for the visible input but not the hidden one: hidden tests must catch it...
         table["ex2"].append(("adds, right by luck", "def times_2(x):\n    return x + 2\n"))
@@ -45,7 +48,9 @@ def test_runner_requires_self_contained_test_cells(tiny_course) -> None:
     path = tiny_course.source_notebook("00_tiny")
     nb = notebook.read(path)
     tests = [c for c in notebook.graded_cells(nb) if c.kind == "test"]
-    nb.cells[tests[0].index].source = "from course_utils.checks import check_number\n\ncheck_number(times_1(shared), 2)"
+    nb.cells[
+        tests[0].index
+    ].source = "from course_utils.checks import check_number\n\ncheck_number(times_1(shared), 2)"
     nb.cells[tests[0].index - 1].source += "\nshared = 2"
     nb.cells.append(nbformat_code("shared = 100"))
     notebook.write(nb, path)

@@ -12,7 +12,9 @@ def _executed(tmp_path, cells: list[tuple[str, str | None, str]]):
     for source, ename, evalue in cells:
         cell = nbformat.v4.new_code_cell(source)
         if ename:
-            cell.outputs = [nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[])]
+            cell.outputs = [
+                nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[])
+            ]
         nb.cells.append(cell)
     path = tmp_path / "executed.ipynb"
     notebook.write(nb, path)
