@@ -17,7 +17,7 @@ $(READY): pyproject.toml constraints.txt
 
 ## lab: open the course in JupyterLab (student notebooks)
 lab: $(READY)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 ## test: the whole test suite (lint, course_utils unit tests, every chapter's pipeline)
 test: $(READY) lint
