@@ -241,6 +241,28 @@ def quiet() -> Iterator[None]:
             yield
 
 
+def call(
+    fn: Callable[..., Any], *args: Any, name: str = "call", hint: str | None = None, **kwargs: Any
+) -> Any:
+    """Call student code quietly; an unexpected exception becomes a :class:`CheckFailed` that says
+    which call failed and what the usual mistake is.
+
+    ``NotImplementedError`` passes through unchanged: it means the exercise is not done yet.
+    """
+    try:
+        with quiet():
+            return fn(*args, **kwargs)
+    except NotImplementedError:
+        raise
+    except CheckFailed:
+        raise
+    except Exception as err:  # noqa: BLE001 - reported to the student with the input named
+        _fail(name, f"raised {_type_name(err)}: {err}", hint)
+
+
 def passed(what: str) -> None:
-    """Print a one-line confirmation that a test cell's checks passed."""
-    print(f"\N{CHECK MARK} {what}: all checks passed")
+    """Print a one-line confirmation that the checks of a test cell passed.
+
+    Students see only the visible checks; the grader runs hidden ones too, so say so.
+    """
+    print(f"\N{CHECK MARK} {what}: the checks in this cell passed (grading adds hidden tests)")

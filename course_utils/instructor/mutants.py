@@ -69,6 +69,12 @@ def kernel_env(extra: dict[str, str] | None = None) -> dict[str, str]:
             "PYTHONWARNINGS": "ignore",
         }
     )
+    # Kernels running side by side (pytest -n N) must share the cores, not fight for them: OpenMP
+    # threads that spin-wait on an oversubscribed CPU make small ops 10-100x slower.
+    workers = int(env.get("PYTEST_XDIST_WORKER_COUNT") or 1)
+    threads = str(max(1, (os.cpu_count() or 1) // workers))
+    env.setdefault("OMP_NUM_THREADS", threads)
+    env.setdefault("MKL_NUM_THREADS", threads)
     env.update(extra or {})
     return env
 

@@ -147,3 +147,19 @@ def test_quiet_keeps_stderr_clean(capsys: pytest.CaptureFixture[str]) -> None:
     captured = capsys.readouterr()
     assert captured.err == ""
     assert "to stderr" in captured.out
+
+
+def test_call_names_the_failing_call_but_lets_not_implemented_through() -> None:
+    def broken(x):
+        return x + torch.ones(3)
+
+    assert checks.call(lambda x: x * 2, 3, name="double(3)") == 6
+    message = _message(checks.call, broken, torch.ones(2), name="broken(ones(2))", hint="broadcast")
+    assert message.startswith("broken(ones(2)): raised RuntimeError: The size of tensor a (2)")
+    assert message.endswith("Hint: broadcast")
+
+    def todo(x):
+        raise NotImplementedError()
+
+    with pytest.raises(NotImplementedError):
+        checks.call(todo, 1)
