@@ -1,0 +1,240 @@
+"""Known-wrong answers for chapter 05 (data): each must fail its exercise's tests."""
+
+MUTANTS = {
+    "window_dataset": [
+        ("off-by-one length: len(series) - window, so the last item has a short target", '''
+class WindowDataset(Dataset):
+    def __init__(self, series, window, horizon=1):
+        if window < 1 or horizon < 1 or len(series) < window + horizon:
+            raise ValueError("bad arguments")
+        self.series, self.window, self.horizon = series, window, horizon
+
+    def __len__(self):
+        return len(self.series) - self.window
+
+    def __getitem__(self, index):
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        split = index + self.window
+        return self.series[index:split], self.series[split : split + self.horizon]
+'''),
+        ("no IndexError: slicing past the end returns short windows, iteration never stops", '''
+class WindowDataset(Dataset):
+    def __init__(self, series, window, horizon=1):
+        if window < 1 or horizon < 1 or len(series) < window + horizon:
+            raise ValueError("bad arguments")
+        self.series, self.window, self.horizon = series, window, horizon
+
+    def __len__(self):
+        return len(self.series) - self.window - self.horizon + 1
+
+    def __getitem__(self, index):
+        split = index + self.window
+        return self.series[index:split], self.series[split : split + self.horizon]
+'''),
+        ("negative indices not converted: ds[-1] slices series[-1:w-1] (empty)", '''
+class WindowDataset(Dataset):
+    def __init__(self, series, window, horizon=1):
+        if window < 1 or horizon < 1 or len(series) < window + horizon:
+            raise ValueError("bad arguments")
+        self.series, self.window, self.horizon = series, window, horizon
+
+    def __len__(self):
+        return len(self.series) - self.window - self.horizon + 1
+
+    def __getitem__(self, index):
+        if index >= len(self):
+            raise IndexError(index)
+        split = index + self.window
+        return self.series[index:split], self.series[split : split + self.horizon]
+'''),
+    ],
+    "numpy_dataset": [
+        ("torch.from_numpy keeps float64 features and int32 labels", '''
+class NumpyDataset(Dataset):
+    def __init__(self, X, y):
+        if len(X) != len(y):
+            raise ValueError("length mismatch")
+        self.X = torch.from_numpy(X)
+        self.y = torch.from_numpy(y)
+
+    def __len__(self):
+        return len(self.y)
+
+    def __getitem__(self, index):
+        return self.X[index], self.y[index]
+'''),
+        ("features fixed, but labels stay int32 (CrossEntropyLoss wants int64)", '''
+class NumpyDataset(Dataset):
+    def __init__(self, X, y):
+        if len(X) != len(y):
+            raise ValueError("length mismatch")
+        self.X = torch.from_numpy(X).float()
+        self.y = torch.tensor(y)
+
+    def __len__(self):
+        return len(self.y)
+
+    def __getitem__(self, index):
+        return self.X[index], self.y[index]
+'''),
+        ("labels converted to float32 along with the features", '''
+class NumpyDataset(Dataset):
+    def __init__(self, X, y):
+        if len(X) != len(y):
+            raise ValueError("length mismatch")
+        self.X = torch.tensor(X, dtype=torch.float32)
+        self.y = torch.tensor(y, dtype=torch.float32)
+
+    def __len__(self):
+        return len(self.y)
+
+    def __getitem__(self, index):
+        return self.X[index], self.y[index]
+'''),
+    ],
+    "pad_collate": [
+        ("pads every batch to a fixed length (16) instead of the batch's longest sequence", '''
+def pad_collate(batch, padding_value=0):
+    max_len = 16
+    seqs = [seq for seq, _ in batch]
+    padded = torch.full((len(seqs), max_len, *seqs[0].shape[1:]), padding_value, dtype=seqs[0].dtype)
+    for i, seq in enumerate(seqs):
+        padded[i, : len(seq)] = seq
+    lengths = torch.tensor([len(s) for s in seqs])
+    mask = torch.arange(max_len) < lengths[:, None]
+    labels = torch.tensor([label for _, label in batch])
+    return padded, lengths, mask, labels
+'''),
+        ("pads on the left (padding_side='left'), so position t differs between rows", '''
+def pad_collate(batch, padding_value=0):
+    seqs = [seq for seq, _ in batch]
+    lengths = torch.tensor([len(s) for s in seqs])
+    padded = nn.utils.rnn.pad_sequence(seqs, batch_first=True, padding_value=padding_value,
+                                       padding_side="left")
+    mask = torch.arange(padded.shape[1]).flip(0) < lengths[:, None]
+    labels = torch.tensor([label for _, label in batch])
+    return padded, lengths, mask, labels
+'''),
+        ("mask inverted: True at the padding", '''
+def pad_collate(batch, padding_value=0):
+    seqs = [seq for seq, _ in batch]
+    lengths = torch.tensor([len(s) for s in seqs])
+    padded = nn.utils.rnn.pad_sequence(seqs, batch_first=True, padding_value=padding_value)
+    mask = torch.arange(padded.shape[1]) >= lengths[:, None]
+    labels = torch.tensor([label for _, label in batch])
+    return padded, lengths, mask, labels
+'''),
+        ("ignores padding_value (always pads with 0)", '''
+def pad_collate(batch, padding_value=0):
+    seqs = [seq for seq, _ in batch]
+    lengths = torch.tensor([len(s) for s in seqs])
+    padded = nn.utils.rnn.pad_sequence(seqs, batch_first=True)
+    mask = torch.arange(padded.shape[1]) < lengths[:, None]
+    labels = torch.tensor([label for _, label in batch])
+    return padded, lengths, mask, labels
+'''),
+    ],
+    "balanced_weights": [
+        ("one weight per class instead of one per sample", '''
+def balanced_sample_weights(targets):
+    return 1.0 / torch.bincount(targets).double()
+'''),
+        ("weights proportional to the class count (favours the common classes even more)", '''
+def balanced_sample_weights(targets):
+    return torch.bincount(targets).double()[targets]
+'''),
+        ("integer division 1 // count: all weights 0 except for classes with one sample", '''
+def balanced_sample_weights(targets):
+    return (1 // torch.bincount(targets))[targets]
+'''),
+    ],
+    "sharded_stream": [
+        ("ignores get_worker_info(): every worker yields the whole stream", '''
+class ShardedStream(IterableDataset):
+    def __init__(self, items):
+        self.items = items
+
+    def __iter__(self):
+        return iter(self.items)
+'''),
+        ("contiguous shards of len // num_workers items: the remainder is lost", '''
+class ShardedStream(IterableDataset):
+    def __init__(self, items):
+        self.items = items
+
+    def __iter__(self):
+        info = get_worker_info()
+        if info is None:
+            return iter(self.items)
+        per_worker = len(self.items) // info.num_workers
+        start = info.id * per_worker
+        return iter(self.items[start : start + per_worker])
+'''),
+        ("crashes in the main process (get_worker_info() is None there)", '''
+class ShardedStream(IterableDataset):
+    def __init__(self, items):
+        self.items = items
+
+    def __iter__(self):
+        info = get_worker_info()
+        return (self.items[i] for i in range(info.id, len(self.items), info.num_workers))
+'''),
+    ],
+    "seed_worker": [
+        ("only seeds the global NumPy/random RNGs: the dataset's own rng stays identical in every worker", '''
+def seed_worker(worker_id):
+    seed = torch.initial_seed() % 2**32
+    np.random.seed(seed)
+    random.seed(seed)
+'''),
+        ("seeds from worker_id: the same numbers every epoch and for every loader seed", '''
+def seed_worker(worker_id):
+    info = get_worker_info()
+    if info is None:
+        return
+    np.random.seed(worker_id)
+    random.seed(worker_id)
+    if hasattr(info.dataset, "rng"):
+        info.dataset.rng = np.random.default_rng(worker_id)
+'''),
+        ("no % 2**32: np.random.seed fails for worker seeds >= 2**32", '''
+def seed_worker(worker_id):
+    info = get_worker_info()
+    if info is None:
+        return
+    np.random.seed(info.seed)
+    random.seed(info.seed)
+    if hasattr(info.dataset, "rng"):
+        info.dataset.rng = np.random.default_rng(info.seed)
+'''),
+    ],
+    "make_loader": [
+        ("seeds the global RNG instead of giving the loader its own generator", '''
+def make_loader(dataset, batch_size, seed, *, num_workers=0, **loader_kwargs):
+    torch.manual_seed(seed)
+    if num_workers > 0:
+        loader_kwargs.setdefault("timeout", 120)
+        loader_kwargs.setdefault("persistent_workers", True)
+    return DataLoader(dataset, batch_size=batch_size, shuffle=True, worker_init_fn=seed_worker,
+                      num_workers=num_workers, **loader_kwargs)
+'''),
+        ("an unseeded torch.Generator(): the same order for every seed", '''
+def make_loader(dataset, batch_size, seed, *, num_workers=0, **loader_kwargs):
+    if num_workers > 0:
+        loader_kwargs.setdefault("timeout", 120)
+        loader_kwargs.setdefault("persistent_workers", True)
+    return DataLoader(dataset, batch_size=batch_size, shuffle=True, generator=torch.Generator(),
+                      worker_init_fn=seed_worker, num_workers=num_workers, **loader_kwargs)
+'''),
+        ("no timeout with workers: a stuck worker hangs the notebook or CI job forever", '''
+def make_loader(dataset, batch_size, seed, *, num_workers=0, **loader_kwargs):
+    generator = torch.Generator().manual_seed(seed)
+    return DataLoader(dataset, batch_size=batch_size, shuffle=True, generator=generator,
+                      worker_init_fn=seed_worker, num_workers=num_workers,
+                      persistent_workers=num_workers > 0, **loader_kwargs)
+'''),
+    ],
+}
