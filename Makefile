@@ -21,14 +21,14 @@ lab: $(READY)
 
 ## test: the whole test suite (lint, course_utils unit tests, every chapter's pipeline)
 test: $(READY) lint
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup --durations=15 tests
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope --durations=15 tests
 
 test-unit: $(READY)
 	$(BIN)/python -m pytest -n $(JOBS) tests/unit tests/test_project.py
 
 ## test-chapter CHAPTER=01_tensors: the pipeline tests of one chapter
 test-chapter: $(READY)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup tests/pipeline -k "$(CHAPTER)"
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope tests/pipeline -k "$(CHAPTER)"
 
 lint: $(READY)
 	$(BIN)/ruff check .
