@@ -1,0 +1,420 @@
+"""Known-wrong answers for chapter 06 (CNN on MNIST); every one must fail its exercise's tests."""
+
+# The final-model cell trains `model` after defining build_model/train_model, so its mutants
+# carry the whole cell: a correct build_model, a train_model with the bug, and the training call.
+_BUILD_MODEL = """
+def build_model():
+    return nn.Sequential(
+        nn.Conv2d(1, 16, 5, padding=2, bias=False), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 5, padding=2, bias=False), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(32 * 7 * 7, 128), nn.ReLU(), nn.Dropout(0.25), nn.Linear(128, 10),
+    )
+"""
+_TRAIN_CALL = """
+NUM_EPOCHS = pick(8, 4)
+torch.manual_seed(0)
+model = train_model(build_model(), train_loader, val_loader, num_epochs=NUM_EPOCHS, device=device,
+                    autocast_dtype=AMP_DTYPE)
+"""
+
+
+def _train_model(step_lines: str) -> str:
+    return (
+        _BUILD_MODEL
+        + """
+def train_model(model, train_loader, val_loader, *, num_epochs, device, autocast_dtype=None):
+    model = model.to(device)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=5e-3, weight_decay=1e-4)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=5e-3, total_steps=num_epochs * len(train_loader))
+    for epoch in range(num_epochs):
+        model.train()
+        for X, y in train_loader:
+            X, y = X.to(device), y.to(device)
+"""
+        + step_lines
+        + """
+            scheduler.step()
+    return model.eval()
+"""
+        + _TRAIN_CALL
+    )
+
+
+MUTANTS = {
+    "conv_out_size": [
+        (
+            "true division: returns a float (and does not round down)",
+            """
+def conv_out_size(size, kernel_size, stride=1, padding=0, dilation=1):
+    return (size + 2 * padding - dilation * (kernel_size - 1) - 1) / stride + 1
+""",
+        ),
+        (
+            "padding counted on one side only",
+            """
+def conv_out_size(size, kernel_size, stride=1, padding=0, dilation=1):
+    return (size + padding - dilation * (kernel_size - 1) - 1) // stride + 1
+""",
+        ),
+        (
+            "ignores dilation",
+            """
+def conv_out_size(size, kernel_size, stride=1, padding=0, dilation=1):
+    return (size + 2 * padding - kernel_size) // stride + 1
+""",
+        ),
+    ],
+    "spec_cnn": [
+        (
+            "the tutorial's flatten size 9216 with padded convolutions",
+            """
+class SpecCNN(nn.Module):
+    def __init__(self, num_classes=10):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, 3, padding=1)
+        self.conv2 = nn.Conv2d(32, 64, 3, padding=1)
+        self.pool = nn.MaxPool2d(2)
+        self.dropout1, self.dropout2 = nn.Dropout(0.25), nn.Dropout(0.5)
+        self.fc1 = nn.Linear(9216, 128)
+        self.fc2 = nn.Linear(128, num_classes)
+
+    def forward(self, x):
+        x = self.pool(F.relu(self.conv2(F.relu(self.conv1(x)))))
+        x = self.dropout2(F.relu(self.fc1(torch.flatten(self.dropout1(x), 1))))
+        return self.fc2(x)
+""",
+        ),
+        (
+            "unpadded convolutions made consistent with 9216 (not the specified network)",
+            """
+class SpecCNN(nn.Module):
+    def __init__(self, num_classes=10):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, 3)
+        self.conv2 = nn.Conv2d(32, 64, 3)
+        self.pool = nn.MaxPool2d(2)
+        self.dropout1, self.dropout2 = nn.Dropout(0.25), nn.Dropout(0.5)
+        self.fc1 = nn.Linear(9216, 128)
+        self.fc2 = nn.Linear(128, num_classes)
+
+    def forward(self, x):
+        x = self.pool(F.relu(self.conv2(F.relu(self.conv1(x)))))
+        x = self.dropout2(F.relu(self.fc1(torch.flatten(self.dropout1(x), 1))))
+        return self.fc2(x)
+""",
+        ),
+        (
+            "softmax at the end of forward (double softmax with CrossEntropyLoss)",
+            """
+class SpecCNN(nn.Module):
+    def __init__(self, num_classes=10):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, 3, padding=1)
+        self.conv2 = nn.Conv2d(32, 64, 3, padding=1)
+        self.pool = nn.MaxPool2d(2)
+        self.dropout1, self.dropout2 = nn.Dropout(0.25), nn.Dropout(0.5)
+        self.fc1 = nn.Linear(64 * 14 * 14, 128)
+        self.fc2 = nn.Linear(128, num_classes)
+
+    def forward(self, x):
+        x = self.pool(F.relu(self.conv2(F.relu(self.conv1(x)))))
+        x = self.dropout2(F.relu(self.fc1(torch.flatten(self.dropout1(x), 1))))
+        return F.softmax(self.fc2(x), dim=1)
+""",
+        ),
+    ],
+    "train_one_epoch": [
+        (
+            "no optimizer.zero_grad(): gradients accumulate across batches",
+            """
+def train_one_epoch(model, loader, loss_fn, optimizer, device):
+    model.train()
+    total, count = 0.0, 0
+    for X, y in loader:
+        X, y = X.to(device), y.to(device)
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        optimizer.step()
+        total += loss.item() * len(y)
+        count += len(y)
+    return total / count
+""",
+        ),
+        (
+            "no model.train(): a model left in eval mode trains without Dropout/BatchNorm stats",
+            """
+def train_one_epoch(model, loader, loss_fn, optimizer, device):
+    total, count = 0.0, 0
+    for X, y in loader:
+        X, y = X.to(device), y.to(device)
+        optimizer.zero_grad()
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        optimizer.step()
+        total += loss.item() * len(y)
+        count += len(y)
+    return total / count
+""",
+        ),
+        (
+            "softmax before CrossEntropyLoss",
+            """
+def train_one_epoch(model, loader, loss_fn, optimizer, device):
+    model.train()
+    total, count = 0.0, 0
+    for X, y in loader:
+        X, y = X.to(device), y.to(device)
+        optimizer.zero_grad()
+        loss = loss_fn(torch.softmax(model(X), dim=1), y)
+        loss.backward()
+        optimizer.step()
+        total += loss.item() * len(y)
+        count += len(y)
+    return total / count
+""",
+        ),
+        (
+            "mean of the batch means (the smaller last batch gets too much weight)",
+            """
+def train_one_epoch(model, loader, loss_fn, optimizer, device):
+    model.train()
+    losses = []
+    for X, y in loader:
+        X, y = X.to(device), y.to(device)
+        optimizer.zero_grad()
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return sum(losses) / len(losses)
+""",
+        ),
+        (
+            "returns a tensor (no .item()), keeping every batch's graph alive",
+            """
+def train_one_epoch(model, loader, loss_fn, optimizer, device):
+    model.train()
+    total, count = 0.0, 0
+    for X, y in loader:
+        X, y = X.to(device), y.to(device)
+        optimizer.zero_grad()
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        optimizer.step()
+        total = total + loss * len(y)
+        count += len(y)
+    return total / count
+""",
+        ),
+    ],
+    "evaluate": [
+        (
+            "no model.eval(): Dropout stays active at test time",
+            """
+def evaluate(model, loader, loss_fn, device):
+    total, correct, count = 0.0, 0, 0
+    with torch.no_grad():
+        for X, y in loader:
+            X, y = X.to(device), y.to(device)
+            logits = model(X)
+            total += loss_fn(logits, y).item() * len(y)
+            correct += (logits.argmax(1) == y).sum().item()
+            count += len(y)
+    return total / count, correct / count
+""",
+        ),
+        (
+            "no torch.no_grad(): records a graph for every batch",
+            """
+def evaluate(model, loader, loss_fn, device):
+    model.eval()
+    total, correct, count = 0.0, 0, 0
+    for X, y in loader:
+        X, y = X.to(device), y.to(device)
+        logits = model(X)
+        total += loss_fn(logits, y).item() * len(y)
+        correct += (logits.argmax(1) == y).sum().item()
+        count += len(y)
+    return total / count, correct / count
+""",
+        ),
+        (
+            "accuracy as the mean of per-batch accuracies",
+            """
+def evaluate(model, loader, loss_fn, device):
+    model.eval()
+    total, count, accs = 0.0, 0, []
+    with torch.no_grad():
+        for X, y in loader:
+            X, y = X.to(device), y.to(device)
+            logits = model(X)
+            total += loss_fn(logits, y).item() * len(y)
+            accs.append((logits.argmax(1) == y).float().mean().item())
+            count += len(y)
+    return total / count, sum(accs) / len(accs)
+""",
+        ),
+    ],
+    "confusion_matrix": [
+        (
+            "transposed: rows are predictions",
+            """
+def confusion_matrix(y_true, y_pred, num_classes):
+    flat = y_pred.flatten().long().cpu() * num_classes + y_true.flatten().long().cpu()
+    return torch.bincount(flat, minlength=num_classes**2).reshape(num_classes, num_classes)
+""",
+        ),
+        (
+            "number of classes taken from the data (bincount without minlength)",
+            """
+def confusion_matrix(y_true, y_pred, num_classes):
+    k = int(max(y_true.max(), y_pred.max())) + 1
+    flat = y_true.flatten().long().cpu() * k + y_pred.flatten().long().cpu()
+    return torch.bincount(flat, minlength=k * k).reshape(k, k)
+""",
+        ),
+        (
+            "float counts (torch.zeros default dtype)",
+            """
+def confusion_matrix(y_true, y_pred, num_classes):
+    cm = torch.zeros(num_classes, num_classes)
+    for t, p in zip(y_true.tolist(), y_pred.tolist()):
+        cm[t, p] += 1
+    return cm
+""",
+        ),
+    ],
+    "checkpoint": [
+        (
+            "optimizer state not saved: Adam restarts from zero moments",
+            """
+def save_checkpoint(path, model, optimizer, epoch):
+    torch.save({"model": model.state_dict(), "optimizer": {}, "epoch": epoch}, path)
+
+
+def load_checkpoint(path, model, optimizer):
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    model.load_state_dict(state["model"])
+    return state["epoch"]
+""",
+        ),
+        (
+            "pickles the whole model; weights_only=True cannot load it",
+            """
+def save_checkpoint(path, model, optimizer, epoch):
+    torch.save({"model": model, "optimizer": optimizer.state_dict(), "epoch": epoch}, path)
+
+
+def load_checkpoint(path, model, optimizer):
+    state = torch.load(path, map_location="cpu", weights_only=False)
+    model.load_state_dict(state["model"].state_dict())
+    optimizer.load_state_dict(state["optimizer"])
+    return state["epoch"]
+""",
+        ),
+        (
+            "returns the next epoch (epoch + 1) instead of the stored one",
+            """
+def save_checkpoint(path, model, optimizer, epoch):
+    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch}, path)
+
+
+def load_checkpoint(path, model, optimizer):
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    model.load_state_dict(state["model"])
+    optimizer.load_state_dict(state["optimizer"])
+    return state["epoch"] + 1
+""",
+        ),
+    ],
+    "early_stopping": [
+        (
+            "off-by-one patience: stops only when num_bad_epochs > patience",
+            """
+class EarlyStopping:
+    def __init__(self, patience=3, min_delta=0.0):
+        self.patience, self.min_delta = patience, min_delta
+        self.best, self.num_bad_epochs = math.inf, 0
+
+    def step(self, val_loss):
+        if val_loss < self.best - self.min_delta:
+            self.best, self.num_bad_epochs = val_loss, 0
+        else:
+            self.num_bad_epochs += 1
+        return self.num_bad_epochs > self.patience
+""",
+        ),
+        (
+            "tracks the maximum instead of the minimum loss",
+            """
+class EarlyStopping:
+    def __init__(self, patience=3, min_delta=0.0):
+        self.patience, self.min_delta = patience, min_delta
+        self.best, self.num_bad_epochs = -math.inf, 0
+
+    def step(self, val_loss):
+        if val_loss > self.best + self.min_delta:
+            self.best, self.num_bad_epochs = val_loss, 0
+        else:
+            self.num_bad_epochs += 1
+        return self.num_bad_epochs >= self.patience
+""",
+        ),
+        (
+            "never resets the counter after an improvement",
+            """
+class EarlyStopping:
+    def __init__(self, patience=3, min_delta=0.0):
+        self.patience, self.min_delta = patience, min_delta
+        self.best, self.num_bad_epochs = math.inf, 0
+
+    def step(self, val_loss):
+        if val_loss < self.best - self.min_delta:
+            self.best = val_loss
+        else:
+            self.num_bad_epochs += 1
+        return self.num_bad_epochs >= self.patience
+""",
+        ),
+        (
+            "an equal loss counts as an improvement (<= instead of <)",
+            """
+class EarlyStopping:
+    def __init__(self, patience=3, min_delta=0.0):
+        self.patience, self.min_delta = patience, min_delta
+        self.best, self.num_bad_epochs = math.inf, 0
+
+    def step(self, val_loss):
+        if val_loss <= self.best - self.min_delta:
+            self.best, self.num_bad_epochs = val_loss, 0
+        else:
+            self.num_bad_epochs += 1
+        return self.num_bad_epochs >= self.patience
+""",
+        ),
+    ],
+    "final_model": [
+        (
+            "zero_grad between backward and step: every update uses zero gradients",
+            _train_model(
+                """            with torch.autocast(device.type, dtype=autocast_dtype or torch.float32,
+                                enabled=autocast_dtype is not None):
+                loss = F.cross_entropy(model(X), y)
+            loss.backward()
+            optimizer.zero_grad()
+            optimizer.step()"""
+            ),
+        ),
+        (
+            "optimizer.step() never called",
+            _train_model(
+                """            optimizer.zero_grad()
+            with torch.autocast(device.type, dtype=autocast_dtype or torch.float32,
+                                enabled=autocast_dtype is not None):
+                loss = F.cross_entropy(model(X), y)
+            loss.backward()"""
+            ),
+        ),
+    ],
+}
