@@ -5,6 +5,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.course-installed
 JOBS ?= 2
+# The environment's scripts (jupyter, nbgrader, alembic) first on PATH, activated or not.
+export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: lab test test-unit test-chapter lint build check doctor mutants clean-env
 

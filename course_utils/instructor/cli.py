@@ -1,4 +1,4 @@
-"""The ``course`` command: doctor, build, check, mutants and notebook authoring helpers."""
+"""The ``course`` command: doctor, build, check, mutants, grade, feedback and notebook authoring."""
 
 from __future__ import annotations
 
@@ -80,6 +80,56 @@ def _cmd_nb(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_grade(args: argparse.Namespace) -> int:
+    from . import notebook
+    from .grade import batch, gradebook, report, sandbox
+
+    config = course_config.load()
+    submissions = batch.find_submissions(
+        config, args.assignment, Path(args.source) if args.source else None
+    )
+    if not submissions:
+        print(f"course grade {args.assignment}: no submissions found", file=sys.stderr)
+        return 2
+    limits = sandbox.Limits(
+        cpu_seconds=args.cpu_seconds,
+        memory_bytes=int(args.memory_gb * 1024**3),
+        processes=args.processes,
+        wall_seconds=args.wall_seconds,
+        cell_timeout=args.cell_timeout,
+    )
+    output = Path(args.output) if args.output else config.root / "autograded"
+    result = batch.grade_class(
+        config,
+        args.assignment,
+        submissions,
+        jobs=args.jobs,
+        limits=limits,
+        allow_unsandboxed=args.allow_unsandboxed,
+        output=output,
+        progress=lambda r: print(f"  graded {r.student}: {r.score:g}/{r.max_score:g} {r.status}"),
+    )
+    source = notebook.read(config.source_notebook(args.assignment))
+    url = args.db or gradebook.default_url(config.root)
+    gradebook.record(url, args.assignment, source, list(result.results.values()))
+    print(report.table(result))
+    failed = [r for r in result.results.values() if r.status == "grader error"]
+    return 1 if failed else 0
+
+
+def _cmd_feedback(args: argparse.Namespace) -> int:
+    from .grade import feedback
+
+    config = course_config.load()
+    autograded = Path(args.autograded) if args.autograded else config.root / "autograded"
+    target = Path(args.output) if args.output else config.root / "feedback"
+    written = feedback.write_feedback(
+        config.release_notebook(args.assignment), autograded, target, args.assignment
+    )
+    print(f"wrote feedback for {len(written)} student(s) into {target}")
+    return 0 if written else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``course`` command."""
     parser = argparse.ArgumentParser(prog="course", description=__doc__)
@@ -122,6 +172,41 @@ def build_parser() -> argparse.ArgumentParser:
     nb.add_argument("source")
     nb.add_argument("target", nargs="?")
     nb.set_defaults(func=_cmd_nb)
+
+    grade = sub.add_parser(
+        "grade", help="grade every submission of an assignment in sandboxed kernels, in parallel"
+    )
+    grade.add_argument("assignment", help="the chapter, e.g. 01_tensors")
+    grade.add_argument(
+        "--from",
+        dest="source",
+        metavar="DIR",
+        help="a folder of STUDENT_ID.ipynb files (e.g. an LMS download) instead of submitted/",
+    )
+    grade.add_argument("--jobs", "-j", type=int, default=2, help="students graded at once (2)")
+    grade.add_argument("--db", help="gradebook URL (default: sqlite:///COURSE/gradebook.db)")
+    grade.add_argument("--output", help="folder for graded notebooks (default: autograded/)")
+    grade.add_argument("--cpu-seconds", type=int, default=3600, help="CPU time (3600)")
+    grade.add_argument(
+        "--memory-gb", type=float, default=16.0, help="address space (16; 0 = none, for CUDA)"
+    )
+    grade.add_argument("--processes", type=int, default=256, help="processes/threads (256)")
+    grade.add_argument("--wall-seconds", type=int, default=3600, help="per submission (3600)")
+    grade.add_argument("--cell-timeout", type=int, default=900, help="per cell (900)")
+    grade.add_argument(
+        "--allow-unsandboxed",
+        action="store_true",
+        help="grade with rlimits only when bubblewrap is unavailable (throw-away machines only)",
+    )
+    grade.set_defaults(func=_cmd_grade)
+
+    feedback = sub.add_parser(
+        "feedback", help="HTML feedback per student (scores, messages; no hidden tests)"
+    )
+    feedback.add_argument("assignment")
+    feedback.add_argument("--autograded", help="where `course grade` wrote (autograded/)")
+    feedback.add_argument("--output", help="folder for the feedback (default: feedback/)")
+    feedback.set_defaults(func=_cmd_feedback)
     return parser
 
 

@@ -1,0 +1,133 @@
+"""Build the notebook that is graded from the source, the release and one submission.
+
+Test cells always come from the source (with hidden tests); nothing of the submission is trusted
+except the code of its solution cells (matched by grade_id) and code cells the student added.
+Everything else comes from the release, in the release's order, so deleted, duplicated or
+reordered cells cannot change what is run or how it is scored. Each repair is recorded as a note
+the student can read.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+NB_VERSION = 4
+
+
+class MalformedNotebook(ValueError):
+    """The submission cannot be read as a notebook at all (the message says why)."""
+
+
+@dataclass
+class Assembled:
+    """The notebook to run, and what was repaired on the way."""
+
+    nb: NotebookNode
+    notes: list[str] = field(default_factory=list)
+    origin: list[str] = field(default_factory=list)  # per cell: source, release, student
+
+
+def _meta(cell: dict) -> dict:
+    meta = cell.get("metadata")
+    if not isinstance(meta, dict):
+        return {}
+    grading = meta.get("nbgrader")
+    return grading if isinstance(grading, dict) else {}
+
+
+def _text(source: object) -> str:
+    if isinstance(source, list):
+        return "".join(str(s) for s in source)
+    return source if isinstance(source, str) else ""
+
+
+def read_submission(path: Path) -> list[dict]:
+    """The cells of a submission, tolerantly: only ``cells`` with a type and a source matter."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise MalformedNotebook(f"not valid notebook JSON ({err})") from err
+    cells = data.get("cells") if isinstance(data, dict) else None
+    if not isinstance(cells, list):
+        raise MalformedNotebook("no list of cells in the file (not a Jupyter notebook)")
+    return [c for c in cells if isinstance(c, dict) and c.get("cell_type") in ("code", "markdown")]
+
+
+def assemble(source: NotebookNode, release: NotebookNode, submitted: list[dict]) -> Assembled:
+    """Merge answers from ``submitted`` into the release, with the source's test cells."""
+    tests = {
+        _meta(c)["grade_id"]: c
+        for c in source.cells
+        if _meta(c).get("grade") and c.cell_type == "code"
+    }
+    release_ids = {c.get("id") for c in release.cells}
+    notes: list[str] = []
+
+    answers: dict[str, list[str]] = {}
+    extra: dict[str | None, list[str]] = {}  # anchor grade_id -> student-added code cells
+    pending: list[str] = []
+    order: list[str] = []
+    for cell in submitted:
+        grading = _meta(cell)
+        gid = grading.get("grade_id")
+        if gid and (grading.get("solution") or grading.get("grade")):
+            if grading.get("solution") and cell.get("cell_type") == "code":
+                copies = answers.setdefault(gid, [])
+                if copies and order and order[-1] == gid and not pending:
+                    copies[-1] += "\n" + _text(cell.get("source"))  # a split cell: rejoin
+                    if f"solution cell {gid} was split: its parts were joined" not in notes:
+                        notes.append(f"solution cell {gid} was split: its parts were joined")
+                else:
+                    copies.append(_text(cell.get("source")))
+            order.append(gid)
+            extra.setdefault(gid, []).extend(pending)
+            pending = []
+        elif cell.get("cell_type") == "code" and cell.get("id") not in release_ids:
+            if _text(cell.get("source")).strip():
+                pending.append(_text(cell.get("source")))
+    extra.setdefault(None, []).extend(pending)
+
+    graded_order = [_meta(c)["grade_id"] for c in release.cells if _meta(c).get("grade_id")]
+    seen = [g for g in dict.fromkeys(order) if g in graded_order]
+    expected = [g for g in graded_order if g in seen]
+    if seen != expected:
+        notes.append("cells were reordered: graded in the release's order")
+    for gid, copies in answers.items():
+        if len(copies) > 1:
+            notes.append(f"solution cell {gid} appears {len(copies)} times: the last copy is used")
+
+    nb = nbformat.v4.new_notebook(metadata=release.metadata)
+    origin: list[str] = []
+    for cell in release.cells:
+        grading = _meta(cell)
+        gid = grading.get("grade_id")
+        for code in extra.get(gid, []) if gid else []:
+            nb.cells.append(nbformat.v4.new_code_cell(code))
+            origin.append("student")
+        new = nbformat.from_dict(json.loads(json.dumps(cell)))
+        if new.cell_type == "code":
+            new.outputs, new.execution_count = [], None
+        if grading.get("grade") and new.cell_type == "code":
+            if gid not in [g for g in order]:
+                notes.append(f"test cell {gid} was missing: restored from the source")
+            new.source = tests[gid].source
+            origin.append("source")
+        elif grading.get("solution") and new.cell_type == "code":
+            if gid in answers:
+                new.source = answers[gid][-1]
+                origin.append("student")
+            else:
+                notes.append(f"solution cell {gid} was missing: graded as unanswered")
+                origin.append("release")
+        else:
+            origin.append("release")
+        nb.cells.append(new)
+    for code in extra.get(None, []):
+        nb.cells.append(nbformat.v4.new_code_cell(code))
+        origin.append("student")
+    return Assembled(nb, notes, origin)

@@ -1,0 +1,304 @@
+"""`course grade` on adversarial submissions: every fixture gets exactly its expected score.
+
+All fixtures are graded in one parallel batch (module fixture, through the real CLI) and the
+tests read its results; tests that need no kernel (repairs, report, degrade) run on their own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course_utils.instructor import cli
+from course_utils.instructor.grade import batch, gradebook, repair, report, sandbox
+from course_utils.instructor.grade.executor import CellResult, Result
+from course_utils.instructor.grade.tamper import Tamper
+
+from . import fixtures
+
+pytestmark = pytest.mark.xdist_group("grading")
+ASSIGNMENT = fixtures.CHAPTER
+FIXTURES = fixtures.build(fixtures.ROOT)
+CAPS = sandbox.probe()
+needs_sandbox = pytest.mark.skipif(
+    not CAPS.sandboxed, reason="bubblewrap missing: cheats would reach the course (see .ci/run)"
+)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "absent"
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Grade every fixture once, in parallel, through ``course grade --from``."""
+    if not CAPS.sandboxed:
+        pytest.skip("bubblewrap missing")
+    base = tmp_path_factory.mktemp("grading")
+    paths = fixtures.write(FIXTURES, base / "download")
+    before = {name: _digest(path) for name, path in paths.items()}
+    course = fixtures.ROOT
+    guarded = [course / "gradebook.db", course / "pwned.txt"]
+    guarded_before = {p: _digest(p) for p in guarded}
+    db = f"sqlite:///{base / 'gradebook.db'}"
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(course)
+    try:
+        import contextlib
+        import io
+
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = cli.main(
+                ["grade", ASSIGNMENT, "--from", str(base / "download"), "--jobs", "3",
+                 "--db", db, "--output", str(base / "autograded"), "--cpu-seconds", "15",
+                 "--memory-gb", "4", "--processes", "64", "--wall-seconds", "240",
+                 "--cell-timeout", "45"]
+            )  # fmt: skip
+    finally:
+        os.chdir(cwd)
+    results = {}
+    for name in paths:
+        data = json.loads((base / "autograded" / name / ASSIGNMENT / "grading.json").read_text())
+        results[name] = Result.from_json(data)
+    return {
+        "code": code,
+        "table": out.getvalue(),
+        "results": results,
+        "base": base,
+        "db": db,
+        "paths": paths,
+        "before": before,
+        "guarded_before": guarded_before,
+    }
+
+
+@needs_sandbox
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.name for f in FIXTURES])
+def test_fixture_gets_its_expected_score(graded: dict, fixture: fixtures.Fixture) -> None:
+    result = graded["results"][fixture.name]
+    assert result.score == fixture.score and result.status in fixture.status.split("|"), (
+        f"{fixture.name} ({fixture.why}): {result.reason} "
+        f"{ {k: (c.score, c.error[:120]) for k, c in result.cells.items()} }"
+    )
+    assert result.max_score == fixtures.FULL
+    if result.status != "graded":
+        assert result.reason, "a submission not graded normally must say why"
+
+
+@needs_sandbox
+def test_batch_succeeds_and_reports_every_student(graded: dict) -> None:
+    assert graded["code"] == 0, graded["table"]
+    for fixture in FIXTURES:
+        assert fixture.name in graded["table"]
+    assert "kernel died" in graded["table"] and "tampering detected" in graded["table"]
+
+
+@needs_sandbox
+def test_submissions_and_course_are_untouched(graded: dict) -> None:
+    after = {name: _digest(path) for name, path in graded["paths"].items()}
+    assert after == graded["before"], "submissions must never be modified in place"
+    for path, digest in graded["guarded_before"].items():
+        assert _digest(path) == digest, f"a student changed {path}"
+
+
+@needs_sandbox
+def test_sandbox_hid_the_course_from_the_snoop(graded: dict) -> None:
+    executed = graded["base"] / "autograded" / "fs_snoop" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    text = "".join(
+        o.get("text", "")
+        for c in nbformat.read(str(executed), as_version=4).cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+    )
+    assert "WROTE" not in text
+    assert "solutions'" in text and "FileNotFoundError" in text, text
+    for name in ("00_setup.ipynb", "gradebook.db", "pwned.txt"):
+        assert f"'{name}'" not in text, f"the sandbox listed {name}: {text}"
+
+
+@needs_sandbox
+def test_gradebook_holds_scores_and_keeps_manual_grades(graded: dict) -> None:
+    db = graded["db"]
+    scores = gradebook.read_scores(db, ASSIGNMENT)
+    for fixture in FIXTURES:
+        assert scores[fixture.name][:2] == (fixture.score, fixtures.FULL)
+    path = db.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "UPDATE grade SET manual_score = 0.5 WHERE id IN (SELECT grade.id FROM grade "
+            "JOIN submitted_notebook ON grade.notebook_id = submitted_notebook.id "
+            "JOIN submitted_assignment ON submitted_notebook.assignment_id = "
+            "submitted_assignment.id WHERE submitted_assignment.student_id = 'honest')"
+        )
+    source = nbformat.read(str(fixtures.SOURCE), as_version=4)
+    again = graded["results"]["honest"]
+    gradebook.record(db, ASSIGNMENT, source, [again])  # a re-run of grading
+    assert gradebook.read_scores(db, ASSIGNMENT)["honest"][0] == 0.5 * 5  # manual grades win
+
+
+@needs_sandbox
+def test_feedback_never_contains_hidden_tests(graded: dict) -> None:
+    base = graded["base"]
+    code = cli.main(
+        ["feedback", ASSIGNMENT, "--autograded", str(base / "autograded"),
+         "--output", str(base / "feedback")]
+    )  # fmt: skip
+    assert code == 0
+    source = nbformat.read(str(fixtures.SOURCE), as_version=4)
+    release = nbformat.read(str(fixtures.RELEASE), as_version=4)
+    visible = {line.strip() for cell in release.cells for line in cell.source.splitlines()}
+    hidden = []
+    for cell in source.cells:
+        if "### BEGIN HIDDEN TESTS" in cell.source:
+            block = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+            hidden += [
+                line.strip()
+                for line in block.splitlines()
+                if len(line.strip()) > 25 and line.strip() not in visible
+            ]
+    assert hidden
+    pages = list((base / "feedback").glob(f"*/{ASSIGNMENT}/{ASSIGNMENT}.html"))
+    assert len(pages) == len(FIXTURES)
+    import html
+
+    for page in pages:
+        text = html.unescape(page.read_text())
+        assert "HIDDEN TESTS" not in text
+        leaked = [line for line in hidden if line in text]
+        assert not leaked, f"{page}: hidden test lines leaked: {leaked[:3]}"
+    honest = html.unescape(
+        (base / "feedback" / "honest" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    )
+    assert "Score: 9 / 9" in honest
+
+
+def _release_and_source() -> tuple[nbformat.NotebookNode, nbformat.NotebookNode]:
+    return (
+        nbformat.read(str(fixtures.RELEASE), as_version=4),
+        nbformat.read(str(fixtures.SOURCE), as_version=4),
+    )
+
+
+def test_repair_takes_tests_from_the_source_and_answers_from_the_submission(tmp_path: Path) -> None:
+    release, source = _release_and_source()
+    submission = json.loads(next(f for f in FIXTURES if f.name == "reordered").text)
+    submission["cells"] = [
+        c for c in submission["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("solution")
+    ]
+    submission["cells"].append({"cell_type": "code", "source": "helper = 1", "metadata": {}})
+    built = repair.assemble(source, release, submission["cells"])
+    test_sources = {
+        c.metadata["nbgrader"]["grade_id"]: c.source
+        for c in built.nb.cells
+        if c.get("metadata", {}).get("nbgrader", {}).get("grade")
+    }
+    for cell in source.cells:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade"):
+            assert test_sources[cell.metadata["nbgrader"]["grade_id"]] == cell.source
+    assert any("missing: restored" in n for n in built.notes)
+    assert any("reordered" in n for n in built.notes)
+    assert built.nb.cells[-1].source == "helper = 1"
+
+
+def test_unreadable_submission_is_reported(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text("{not json")
+    with pytest.raises(repair.MalformedNotebook, match="not valid notebook JSON"):
+        repair.read_submission(bad)
+
+
+def test_forged_or_missing_integrity_answers_are_tampering() -> None:
+    tamper = Tamper()
+    _, token = tamper.check_expression()
+    forged = {"status": "ok", "data": {"text/plain": repr(json.dumps({"token": "x"}))}}
+    assert Tamper.parse(forged, token) == ["the grader's integrity check answer was forged"]
+    assert Tamper.parse({"status": "error"}, token)
+    honest = {"status": "ok", "data": {"text/plain": repr(json.dumps({"token": token}))}}
+    assert Tamper.parse(honest, token) == []
+
+
+def test_without_bubblewrap_grading_refuses_or_warns(monkeypatch: pytest.MonkeyPatch) -> None:
+    missing = sandbox.Capabilities(
+        bwrap=None, prlimit="/usr/bin/prlimit", setpriv=None, is_root=True
+    )
+    monkeypatch.setattr(sandbox, "probe", lambda: missing)
+    from course_utils.instructor import config
+
+    with pytest.raises(batch.GradingError, match="allow-unsandboxed"):
+        batch.grade_class(config.load(fixtures.ROOT), ASSIGNMENT, {}, jobs=1)
+    result = batch.grade_class(
+        config.load(fixtures.ROOT), ASSIGNMENT, {}, jobs=1, allow_unsandboxed=True
+    )
+    assert "NOT SANDBOXED" in report.table(result)
+
+
+def test_kernel_command_hides_the_course_and_applies_limits(tmp_path: Path) -> None:
+    caps = sandbox.Capabilities("/usr/bin/bwrap", "/usr/bin/prlimit", "/usr/bin/setpriv", True)
+    limits = sandbox.Limits(cpu_seconds=7, memory_bytes=2**30, processes=9)
+    argv = sandbox.kernel_command(caps, limits, tmp_path / "s", {"HOME": "/x"}, 61000)
+    joined = " ".join(argv)
+    assert "--unshare-net" in argv and "--unshare-pid" in argv
+    assert "--cpu=7:12" in argv and f"--as={2**30}" in argv and "--nproc=9" in argv
+    assert "--reuid=61000" in argv
+    binds = [argv[i + 1] for i, a in enumerate(argv) if a in ("--bind", "--ro-bind")]
+    root = fixtures.ROOT
+    for path in binds:
+        assert Path(path) != root and not Path(path).is_relative_to(root / "solutions")
+        assert not Path(path).is_relative_to(root / "submitted")
+    writable = [argv[i + 1] for i, a in enumerate(argv) if a == "--bind"]
+    assert all(Path(p).is_relative_to(tmp_path / "s") for p in writable), joined
+    assert "NBGRADER_EXECUTION" not in joined
+
+
+def test_report_states_reasons() -> None:
+    result = Result("ann", status="timeout", reason="cell x ran over 5 s")
+    result.cells["t"] = CellResult(0.0, 2.0, "cell x ran over 5 s")
+    text = report.table(batch.Batch("00_setup", {"ann": result}, ["careful"], 1.0, 2))
+    assert "ann" in text and "timeout" in text and "ran over" in text and "careful" in text
+
+
+def test_submissions_are_found_in_both_layouts(tmp_path: Path) -> None:
+    from course_utils.instructor.config import CourseConfig
+
+    course = CourseConfig(root=tmp_path, repository="https://github.com/o/n")
+    for student in ("ann", "bob"):
+        folder = tmp_path / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        (folder / f"{ASSIGNMENT}.ipynb").write_text("{}")
+    (tmp_path / "submitted" / "eve" / "other").mkdir(parents=True)  # another assignment only
+    found = batch.find_submissions(course, ASSIGNMENT, None)
+    assert sorted(found) == ["ann", "bob"]
+    download = tmp_path / "lms"
+    download.mkdir()
+    (download / "s123.ipynb").write_text("{}")
+    (download / "notes.txt").write_text("")
+    assert list(batch.find_submissions(course, ASSIGNMENT, download)) == ["s123"]
+
+
+def test_output_flood_is_truncated_but_errors_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    from course_utils.instructor.grade import executor
+
+    monkeypatch.setattr(executor, "_OUTPUT_BUDGET", 10)
+    client = executor._client_class()(nbformat.v4.new_notebook())
+    outs: list = []
+    flood = {"msg_type": "stream", "content": {"name": "stdout", "text": "x" * 100}}
+    for _ in range(3):
+        client.output(outs, {**flood, "parent_header": {}}, None, 0)
+    assert len(outs) == 1 and "truncated" in outs[0]["text"] and len(outs[0]["text"]) < 1100
+
+
+def test_failures_in_hidden_tests_do_not_show_their_inputs() -> None:
+    from course_utils.instructor.grade.scoring import _in_hidden_tests
+
+    source = "check(a)\n### BEGIN HIDDEN TESTS\ncheck(secret_input)\n### END HIDDEN TESTS\nok()"
+    assert _in_hidden_tests(source, ["\x1b[36mCell In[5], line 3\x1b[39m"])
+    assert not _in_hidden_tests(source, ["Cell In[5], line 1"])
+    assert not _in_hidden_tests("check(a)", ["Cell In[5], line 1"])
