@@ -117,34 +117,12 @@ def unexpected_errors(executed: Path) -> list[str]:
                 continue
             ename, evalue = output.get("ename", ""), output.get("evalue", "")
             if ename == "NotImplementedError":
-                unimplemented |= _assigned_names(cell.source)
+                unimplemented |= notebook.assigned_names(cell.source)
             elif ename == "NameError" and _missing_name(evalue) in unimplemented:
-                unimplemented |= _assigned_names(cell.source)
+                unimplemented |= notebook.assigned_names(cell.source)
             else:
                 problems.append(f"cell {index}: {ename}: {evalue}")
     return problems
-
-
-def _assigned_names(source: str) -> set[str]:
-    import ast
-
-    try:
-        tree = ast.parse(
-            "\n".join(
-                "" if ln.lstrip().startswith(("%", "!")) else ln for ln in source.splitlines()
-            )
-        )
-    except SyntaxError:
-        return set()
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update((a.asname or a.name).split(".")[0] for a in node.names)
-    return names
 
 
 def _missing_name(evalue: str) -> str:

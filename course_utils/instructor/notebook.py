@@ -16,6 +16,7 @@ is error-prone, so authors may write (or export for editing) a *percent file*: P
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -193,3 +194,21 @@ def strip_outputs(nb: NotebookNode) -> NotebookNode:
             cell.outputs = []
             cell.execution_count = None
     return nb
+
+
+def assigned_names(source: str) -> set[str]:
+    """Names a cell's code binds anywhere (assignments, defs, classes, imports); magics ignored."""
+    code = "\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in source.splitlines())
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return names

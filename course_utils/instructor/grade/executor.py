@@ -30,9 +30,10 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
+from ..notebook import assigned_names
 from . import repair, sandbox
 from .scoring import CellResult, score_cell
-from .tamper import Tamper, assigned_names
+from .tamper import Tamper
 
 # Outcomes other than "graded"; the report shows them as the reason.
 TIMEOUT, MEMORY, DIED, TAMPER, MALFORMED, GRADER = (

@@ -191,20 +191,3 @@ class Tamper:
         if data.get("token") != token:
             return ["the grader's integrity check answer was forged"]
         return [str(p) for p in data.get("problems", [])]
-
-
-def assigned_names(source: str) -> set[str]:
-    """Top-level-or-nested names a cell assigns (so rebinding them there is not tampering)."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return set()
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update((a.asname or a.name).split(".")[0] for a in node.names)
-    return names
