@@ -302,3 +302,16 @@ def test_failures_in_hidden_tests_do_not_show_their_inputs() -> None:
     assert _in_hidden_tests(source, ["\x1b[36mCell In[5], line 3\x1b[39m"])
     assert not _in_hidden_tests(source, ["Cell In[5], line 1"])
     assert not _in_hidden_tests("check(a)", ["Cell In[5], line 1"])
+
+
+def test_course_under_tmp_stays_visible_in_the_sandbox(tmp_path: Path) -> None:
+    """A clone under /tmp (as in CI): /tmp is mounted first, so the venv's bind lands on top."""
+    caps = sandbox.probe()
+    if not caps.bwrap:
+        pytest.skip("bubblewrap not installed")
+    argv = sandbox.kernel_command(caps, sandbox.Limits(), tmp_path / "s", {}, None)
+    tmp_mount = argv.index("/tmp", argv.index("--bind"))
+    later = [argv[i + 2] for i, a in enumerate(argv) if a == "--ro-bind" and i > tmp_mount]
+    earlier = [argv[i + 2] for i, a in enumerate(argv) if a == "--ro-bind" and i < tmp_mount]
+    assert not any(p.startswith("/tmp") for p in earlier), earlier
+    assert set(map(str, sandbox.readable_roots())) <= set(later)

@@ -169,6 +169,9 @@ def kernel_command(
     if uid is None:  # unprivileged: bubblewrap needs a user namespace for its mounts
         argv += ["--unshare-user"]
     argv += ["--dev", "/dev", "--proc", "/proc"]
+    # /tmp before every other mount: the course (its venv), the data or the scratch folder may
+    # live under /tmp (a CI clone does), and later mounts must land on top of it, not under it.
+    argv += ["--bind", str(scratch / "tmp"), "/tmp"]
     for link, target in (("/bin", "usr/bin"), ("/sbin", "usr/sbin")):
         argv += ["--symlink", target, link]
     for name in ("lib", "lib32", "lib64", "libx32"):
@@ -188,8 +191,6 @@ def kernel_command(
     for file in _SYSTEM_FILES:
         if Path(file).exists():
             argv += ["--ro-bind", file, file]
-    # /tmp first: the scratch folder itself may live under /tmp and must stay visible.
-    argv += ["--bind", str(scratch / "tmp"), "/tmp"]
     for parent in _parents(scratch):
         if parent not in made:
             made.add(parent)
