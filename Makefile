@@ -8,7 +8,7 @@ JOBS ?= 2
 # The environment's scripts (jupyter, nbgrader, alembic) first on PATH, activated or not.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: lab test test-unit test-chapter lint build check doctor mutants clean-env
+.PHONY: lab test test-unit test-chapter lint build check doctor mutants bench clean-env
 
 $(READY): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10+ is needed"'
@@ -47,6 +47,11 @@ doctor: $(READY)
 
 mutants: $(READY)
 	$(BIN)/course mutants
+
+## bench: the benchmark suite (real figures; minutes), then README's "How fast is it"
+bench: $(READY)
+	$(BIN)/course bench
+	$(BIN)/course bench --readme
 
 clean-env:
 	rm -rf $(VENV)

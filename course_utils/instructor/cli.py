@@ -1,4 +1,4 @@
-"""The ``course`` command: doctor, build, check, mutants, grade, feedback and notebook authoring."""
+"""The ``course`` command: doctor, build, check, mutants, grade, feedback, bench, authoring."""
 
 from __future__ import annotations
 
@@ -130,6 +130,17 @@ def _cmd_feedback(args: argparse.Namespace) -> int:
     return 0 if written else 1
 
 
+def _cmd_bench(args: argparse.Namespace) -> int:
+    config = course_config.load()
+    if not (config.root / "benchmarks" / "runner.py").is_file():
+        raise course_config.ConfigError(f"no benchmarks/ folder in the course at {config.root}")
+    # benchmarks/ is instructor tooling beside the course, not part of the installed package
+    sys.path.insert(0, str(config.root))
+    from benchmarks import runner
+
+    return runner.main(args.bench_args, root=config.root)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``course`` command."""
     parser = argparse.ArgumentParser(prog="course", description=__doc__)
@@ -207,12 +218,24 @@ def build_parser() -> argparse.ArgumentParser:
     feedback.add_argument("--autograded", help="where `course grade` wrote (autograded/)")
     feedback.add_argument("--output", help="folder for the feedback (default: feedback/)")
     feedback.set_defaults(func=_cmd_feedback)
+
+    bench = sub.add_parser(
+        "bench",
+        add_help=False,
+        help="run the benchmark suite (course bench --help for its options)",
+    )
+    bench.set_defaults(func=_cmd_bench)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``course`` console script."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "bench":
+        args.bench_args = extra
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return int(args.func(args) or 0)
     except (course_config.ConfigError, ValueError, RuntimeError) as err:

@@ -212,3 +212,20 @@ def assigned_names(source: str) -> set[str]:
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             names.update((a.asname or a.name).split(".")[0] for a in node.names)
     return names
+
+
+def fill_answers(release: NotebookNode, source: NotebookNode) -> NotebookNode:
+    """``release`` with ``source``'s answers in its solution cells: a perfect submission."""
+    answers = {c.grade_id: c.source for c in graded_cells(source) if c.kind == "solution"}
+    nb = nbformat.from_dict(release)
+    missing = []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            if meta.get("grade_id") not in answers:
+                missing.append(meta.get("grade_id"))
+                continue
+            cell.source = answers[meta["grade_id"]]
+    if missing:
+        raise NotebookFormatError(f"the source has no solution cell for {', '.join(missing)}")
+    return nb
