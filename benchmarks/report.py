@@ -104,14 +104,13 @@ def render(results_files: list[Path]) -> str:
         for r in rows(results):
             lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in r) + " |")
         parts.append("\n".join(lines))
-        notes = [
-            f"- {f['label']}: {f['note']}"
-            for e in results["benchmarks"].values()
-            for f in e["figures"]
-            if f["note"]
-        ]
+        notes: dict[str, str] = {}  # each distinct note once, after the first figure it explains
+        for name, entry in results["benchmarks"].items():
+            for fig in entry["figures"]:
+                if fig["note"] and fig["note"] not in notes:
+                    notes[fig["note"]] = f"{name}, {fig['label']}"
         if notes:
-            parts.append("Notes:\n\n" + "\n".join(notes))
+            parts.append("Notes:\n\n" + "\n".join(f"- {where}: {n}" for n, where in notes.items()))
     return "\n\n".join(parts)
 
 

@@ -115,7 +115,10 @@ def test_readme_section_is_rendered_from_real_runs_only(tmp_path):
     real = _results(tmp_path, smoke=False)
     assert report.results_files(tmp_path) == [real]
     text = report.render([real])
-    assert "| grading | jobs 2 vs 1 | 2.00 x (1.90–2.10) |" in text and "- jobs 2 vs 1: n" in text
+    assert (
+        "| grading | jobs 2 vs 1 | 2.00 x (1.90–2.10) |" in text
+        and "- grading, jobs 2 vs 1: n" in text
+    )
 
 
 def test_splice_replaces_only_between_the_markers():
