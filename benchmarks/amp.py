@@ -8,6 +8,7 @@ GradScaler. On CUDA the chapter-07 model also runs one real epoch over 50,000 CI
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 
@@ -30,14 +31,17 @@ def amp_dtype(device: torch.device) -> torch.dtype:
 
 
 def make_step(
-    model: nn.Module, X: torch.Tensor, y: torch.Tensor, dtype: torch.dtype | None
-) -> Callable[[], None]:
-    """One SGD training step on ``X, y``, in fp32 (``dtype=None``) or under autocast."""
+    model: nn.Module, dtype: torch.dtype | None
+) -> Callable[[torch.Tensor, torch.Tensor], None]:
+    """A training step ``step(X, y)`` (SGD with momentum), in fp32 (``dtype=None``) or autocast.
+
+    One optimizer and one scaler per model, whatever batches the step is called on.
+    """
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-    device = X.device.type
+    device = next(model.parameters()).device.type
     scaler = torch.amp.GradScaler(device, enabled=dtype == torch.float16)
 
-    def step() -> None:
+    def step(X: torch.Tensor, y: torch.Tensor) -> None:
         optimizer.zero_grad(set_to_none=True)
         with torch.autocast(device, dtype=dtype or torch.float32, enabled=dtype is not None):
             loss = F.cross_entropy(model(X), y)
@@ -71,7 +75,7 @@ def _compare(
     for name, d in (("fp32", None), ("amp", dtype)):
         torch.manual_seed(0)
         model = build().to(ctx.device, memory_format=torch.channels_last)
-        steps[name] = make_step(model, X, y, d)
+        steps[name] = functools.partial(make_step(model, d), X, y)
         steps[name]()  # warm-up: allocator, kernels, autocast caches
     n = ctx.pick(10 if ctx.cuda else 5, 1)
     pairs = [
@@ -103,13 +107,11 @@ def cifar_epoch_seconds(ctx: Context, n_images: int, batch: int) -> float:
     model = cifar_resnet(ctx.device).to(ctx.device, memory_format=torch.channels_last)
     X = torch.rand(n_images, 3, 32, 32, device=ctx.device)
     y = torch.randint(0, 10, (n_images,), device=ctx.device)
-    dtype = amp_dtype(ctx.device)
-    make_step(model, X[:batch], y[:batch], dtype)()  # warm-up
-    step_fns = [
-        make_step(model, xb.contiguous(memory_format=torch.channels_last), yb, dtype)
-        for xb, yb in zip(X.split(batch), y.split(batch), strict=True)
-    ]
-    return _seconds(lambda: [s() for s in step_fns], 1, ctx.device)
+    X = X.contiguous(memory_format=torch.channels_last)
+    step = make_step(model, amp_dtype(ctx.device))
+    step(X[:batch], y[:batch])  # warm-up
+    batches = list(zip(X.split(batch), y.split(batch), strict=True))
+    return _seconds(lambda: [step(xb, yb) for xb, yb in batches], 1, ctx.device)
 
 
 def run(ctx: Context) -> list[Figure]:
