@@ -90,13 +90,16 @@ def render(results_files: list[Path]) -> str:
         parts.append("No results yet: run `course bench` on a quiet machine.")
     for path in results_files:
         results = json.loads(path.read_text(encoding="utf-8"))
-        dates = sorted({e.get("date", results["date"]) for e in results["benchmarks"].values()})
-        machines = {
-            _machine_line(e.get("machine", results["machine"]))
-            for e in results["benchmarks"].values()
-        }
-        parts.append(f"### {path.stem}: {', '.join(d[:10] for d in dates)}")
-        parts.append("\n".join(f"- {line}" for line in sorted(machines)))
+        runs: dict[str, list[str]] = {}  # "date, machine" -> the benchmarks that run measured
+        for name, entry in results["benchmarks"].items():
+            date = entry.get("date", results["date"])[:16].replace("T", " ")
+            machine = _machine_line(entry.get("machine", results["machine"]))
+            runs.setdefault(f"{date} UTC on {machine}", []).append(name)
+        days = sorted({run[:10] for run in runs})
+        parts.append(f"### {path.stem}: {', '.join(days)}")
+        parts.append(
+            "\n".join(f"- {', '.join(names)}: {run}" for run, names in sorted(runs.items()))
+        )
         lines = [
             "| benchmark | figure | median (range) | target | |",
             "| --- | --- | --- | --- | --- |",
