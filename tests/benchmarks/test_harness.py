@@ -119,6 +119,7 @@ def test_readme_section_is_rendered_from_real_runs_only(tmp_path):
         "| grading | jobs 2 vs 1 | 2.00 x (1.90–2.10) |" in text
         and "- grading, jobs 2 vs 1: n" in text
     )
+    assert "- grading: " in text and " UTC on cpu " in text  # which run measured which benchmark
 
 
 def test_splice_replaces_only_between_the_markers():
