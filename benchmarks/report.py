@@ -118,10 +118,19 @@ def render(results_files: list[Path]) -> str:
 
 
 def results_files(folder: Path) -> list[Path]:
-    """Results files of real runs, in name order."""
-    return sorted(
-        p for p in folder.glob("*.json") if not json.loads(p.read_text(encoding="utf-8"))["smoke"]
-    )
+    """Results files of real runs, in name order; a damaged one raises ValueError naming it."""
+    real = []
+    for path in sorted(folder.glob("*.json")):
+        try:
+            smoke = json.loads(path.read_text(encoding="utf-8"))["smoke"]
+        except (ValueError, KeyError, TypeError) as err:
+            raise ValueError(
+                f"{path} is not a results file of `course bench` ({type(err).__name__}: {err}); "
+                "restore it with git or delete it and run `course bench` again"
+            ) from err
+        if not smoke:
+            real.append(path)
+    return real
 
 
 def splice(readme: str, body: str) -> str:

@@ -122,6 +122,12 @@ def test_readme_section_is_rendered_from_real_runs_only(tmp_path):
     assert "- grading: " in text and " UTC on cpu " in text  # which run measured which benchmark
 
 
+def test_a_damaged_results_file_is_named_in_the_error(tmp_path):
+    (tmp_path / "cpu.json").write_text("{not json")
+    with pytest.raises(ValueError, match="cpu.json is not a results file"):
+        report.results_files(tmp_path)
+
+
 def test_splice_replaces_only_between_the_markers():
     readme = f"a\n{report.BEGIN}\nold\n{report.END}\nb\n"
     assert report.splice(readme, "new") == f"a\n{report.BEGIN}\nnew\n{report.END}\nb\n"
