@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from course_utils.bench import peak_memory_bytes
+from course_utils.bench import peak_memory_bytes, synchronize
 from course_utils.models import SmallCNN
 
 from .harness import Context, Figure, Target, ratio_samples
@@ -53,13 +53,11 @@ def make_step(
 
 
 def _seconds(step: Callable[[], None], steps: int, device: torch.device) -> float:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
+    synchronize(device)
     start = time.perf_counter()
     for _ in range(steps):
         step()
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
+    synchronize(device)
     return time.perf_counter() - start
 
 

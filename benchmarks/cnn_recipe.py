@@ -14,11 +14,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from course_utils.bench import time_it
+from course_utils.bench import synchronize, time_it
 from course_utils.data import load_fashion_mnist
 
 from .harness import Context, Figure, Target
-from .models import recipe_cnn
+from .models import percent_correct, recipe_cnn
 
 EPOCHS, BATCH, LR = 10, 128, 5e-3
 
@@ -72,19 +72,6 @@ def train(
     return model.eval()
 
 
-@torch.inference_mode()
-def accuracy(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
-    """Fraction of ``X`` classified as ``y``, in batches of 1,000."""
-    batches = zip(X.split(1000), y.split(1000), strict=True)
-    correct = sum((model(xb).argmax(dim=1) == yb).sum().item() for xb, yb in batches)
-    return correct / len(y)
-
-
-def _sync(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-
-
 def run(ctx: Context) -> list[Figure]:
     """Accuracy and training seconds of the recipe, one training run per repeat."""
     train_set, test_set = load_fashion_mnist(train=True), load_fashion_mnist(train=False)
@@ -102,12 +89,12 @@ def run(ctx: Context) -> list[Figure]:
     dtype = autocast_dtype(ctx.device, X, y)
     seconds, accuracies = [], []
     for seed in range(ctx.n_repeats):
-        _sync(ctx.device)
+        synchronize(ctx.device)
         start = time.perf_counter()
         model = train(X, y, epochs=epochs, seed=seed, dtype=dtype)
-        _sync(ctx.device)
+        synchronize(ctx.device)
         seconds.append(time.perf_counter() - start)
-        accuracies.append(100 * accuracy(model, Xt, yt))
+        accuracies.append(percent_correct(model, Xt, yt))
         ctx.log(f"  seed {seed}: {accuracies[-1]:.2f}% in {seconds[-1]:.1f} s")
     what = (
         f"{len(X):,} images x {epochs} epochs, batch {BATCH}, "

@@ -16,10 +16,9 @@ from pathlib import Path
 
 import nbformat
 from jupyter_client.manager import start_new_kernel
-from nbclient import NotebookClient
 
 from course_utils.instructor import config as course_config
-from course_utils.instructor.mutants import kernel_env
+from course_utils.instructor.mutants import kernel_env, notebook_client
 
 from .harness import Context, Figure, Target
 
@@ -31,13 +30,7 @@ IMPORTS = (
 
 def execute(path: Path, home: Path, timeout: int = 900) -> float:
     """Seconds to execute the notebook at ``path`` top to bottom (kernel start included)."""
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-    )
+    client = notebook_client(nbformat.read(path, as_version=4), path.parent, timeout)
     start = time.perf_counter()
     client.execute(env=kernel_env({"HOME": str(home)}))
     return time.perf_counter() - start

@@ -28,7 +28,7 @@ def write_class(course: course_config.CourseConfig, folder: Path, n: int) -> dic
     """``n`` perfect submissions of ``CHAPTER`` as ``folder/studentNN.ipynb``."""
     perfect = notebook.fill_answers(
         notebook.read(course.release_notebook(CHAPTER)),
-        notebook.read(course.source_notebook(CHAPTER)),
+        notebook.solution_answers(notebook.read(course.source_notebook(CHAPTER))),
     )
     folder.mkdir(parents=True)
     subs = {}

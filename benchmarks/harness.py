@@ -112,6 +112,20 @@ class Context:
         return 1 if self.smoke else self.repeats
 
 
+def interleaved_latencies(
+    fns: dict[str, Callable[[], Any]], repeats: int, calls: int
+) -> dict[str, list[float]]:
+    """Seconds per call of each ``fns[name]()``, side by side: in every repeat each function in
+    turn gets one warm-up call and ``calls`` timed calls, of which the fastest is the sample."""
+    from course_utils.bench import time_it
+
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            samples[name].append(time_it(fn, repeats=calls, warmup=1).min)
+    return samples
+
+
 def ratio_samples(pairs: list[tuple[float, float]]) -> list[float]:
     """``slow / fast`` of each side-by-side pair of timings (a speed-up, > 1 is faster)."""
     return [slow / fast for slow, fast in pairs]

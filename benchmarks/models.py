@@ -1,4 +1,4 @@
-"""The chapters' models, as the benchmarks need them outside a notebook.
+"""The chapters' models, as the benchmarks need them outside a notebook, and how they are scored.
 
 ``recipe_cnn`` is the solution of chapter 06's ``build_model`` exercise; ``SmallResNet`` is
 chapter 07's (its ``ResidualBlock`` is an exercise there). They live here, not in course_utils,
@@ -12,6 +12,30 @@ from collections.abc import Sequence
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from course_utils.data import TensorLoader
+from course_utils.models import SmallCNN, get_trained_small_cnn
+from course_utils.train import evaluate
+
+from .harness import Context
+
+FULL_TRAIN = 60_000  # the whole training set: forces the full-mode recipe whatever COURSE_QUICK
+
+
+def reference_small_cnn(ctx: Context) -> tuple[nn.Module, str]:
+    """Chapter 06's SmallCNN as chapters 10-11 start from it (3 epochs on 60k images, cached), on
+    ``ctx.device`` in eval mode, and where it came from; an untrained one in smoke mode."""
+    if ctx.smoke:
+        torch.manual_seed(0)
+        return SmallCNN().to(ctx.device).eval(), "untrained SmallCNN (smoke)"
+    trained = get_trained_small_cnn(ctx.device, num_epochs=3, train_subset=FULL_TRAIN)
+    origin = "cache" if trained.from_cache else f"trained in {trained.train_seconds:.0f} s"
+    return trained.model.eval(), f"SmallCNN, 3 epochs on 60k images ({origin})"
+
+
+def percent_correct(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
+    """Test accuracy in percent (course_utils' ``evaluate``, batches of 1,000, eval mode)."""
+    return 100 * evaluate(model, TensorLoader(X, y, 1000), nn.CrossEntropyLoss(), X.device)[1]
 
 
 def recipe_cnn(width: int = 16) -> nn.Sequential:

@@ -20,16 +20,16 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils import prune
 
-from course_utils.bench import count_parameters, time_it
+from course_utils.bench import count_parameters, synchronize
 from course_utils.data import TensorLoader
 from course_utils.env import seed_everything
-from course_utils.models import SmallCNN, fashion_mnist_tensors, get_trained_small_cnn
+from course_utils.models import SmallCNN, fashion_mnist_tensors
 
-from .harness import Context, Figure, Target, ratio_samples
+from .harness import Context, Figure, Target, interleaved_latencies, ratio_samples
+from .models import percent_correct, reference_small_cnn
 
 CPU = torch.device("cpu")
 BATCH = 256  # latency batch size
-FULL_TRAIN = 60_000  # the whole training set: forces the full-mode recipe whatever COURSE_QUICK
 SPARSITY = 0.9  # unstructured: fraction of conv/Linear weights set to zero (global ranking)
 KEEP = 0.5  # structured: fraction of each conv layer's channels kept (chapter 11: 16/32, 32/64)
 FINE_TUNE_STEPS = 940  # chapter 11's full-mode fine-tune: ~2 epochs of batch 128, both variants
@@ -88,73 +88,52 @@ def _fine_tune(model: nn.Module, X: torch.Tensor, y: torch.Tensor, steps: int) -
         loss.backward()
         optimizer.step()
         scheduler.step()
-    if X.device.type == "cuda":
-        torch.cuda.synchronize(X.device)
+    synchronize(X.device)
     model.eval()
     return time.perf_counter() - start
-
-
-def _accuracy(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
-    """Percent of ``X`` that ``model`` (eval mode) classifies as ``y``."""
-    model.eval()
-    with torch.inference_mode():
-        correct = sum(
-            (model(xb).argmax(dim=1) == yb).sum().item()
-            for xb, yb in zip(X.split(1000), y.split(1000), strict=True)
-        )
-    return 100.0 * correct / len(X)
 
 
 def _latencies(
     models: dict[str, nn.Module], X: torch.Tensor, repeats: int, calls: int, compiled: bool
 ) -> dict[str, list[float]]:
-    """CPU seconds per call on ``X``, side by side: in every repeat each model in turn gets one
-    warm-up call and ``calls`` timed calls, of which the fastest is the sample."""
+    """CPU seconds per call on ``X`` of CPU copies of ``models`` (compiled or eager)."""
     cpu_models = {name: copy.deepcopy(m).to(CPU).eval() for name, m in models.items()}
     if compiled:
         cpu_models = {name: torch.compile(m) for name, m in cpu_models.items()}
     X = X.to(CPU)
-    samples: dict[str, list[float]] = {name: [] for name in models}
     with torch.inference_mode():
-        for _ in range(repeats):
-            for name, model in cpu_models.items():
-                samples[name].append(time_it(lambda m=model: m(X), repeats=calls, warmup=1).min)
-    return samples
+        fns = {name: (lambda m=model: m(X)) for name, model in cpu_models.items()}
+        return interleaved_latencies(fns, repeats, calls)
 
 
 def run(ctx: Context) -> list[Figure]:
     """Prune the trained SmallCNN both ways, fine-tune, and compare latency and accuracy."""
-    if ctx.smoke:
-        seed_everything(0)
-        dense, origin = SmallCNN().to(ctx.device).eval(), "untrained SmallCNN (smoke)"
-    else:
-        trained = get_trained_small_cnn(ctx.device, num_epochs=3, train_subset=FULL_TRAIN)
-        dense, origin = trained.model.eval(), "SmallCNN, 3 epochs on 60k images"
+    dense, origin = reference_small_cnn(ctx)
     X_train, y_train, X_test, y_test, source = fashion_mnist_tensors(
         ctx.device, train_subset=ctx.pick(None, 512), seed=1
     )
     X_test, y_test = X_test[: ctx.pick(len(X_test), 500)], y_test[: ctx.pick(len(y_test), 500)]
     steps = ctx.pick(FINE_TUNE_STEPS, 3)
-    acc_dense = _accuracy(dense, X_test, y_test)
+    acc_dense = percent_correct(dense, X_test, y_test)
     ctx.log(f"  {origin}; data: {source}; dense accuracy {acc_dense:.2f}%")
 
     sparse = copy.deepcopy(dense)
     prune.global_unstructured(
         _prunable(sparse), pruning_method=prune.L1Unstructured, amount=SPARSITY
     )
-    acc_sparse_cut = _accuracy(sparse, X_test, y_test)
+    acc_sparse_cut = percent_correct(sparse, X_test, y_test)
     _fine_tune(sparse, X_train, y_train, steps)  # masks in place: pruned weights stay zero
     for module, name in _prunable(sparse):
         prune.remove(module, name)
-    acc_sparse = _accuracy(sparse, X_test, y_test)
+    acc_sparse = percent_correct(sparse, X_test, y_test)
     zeros = sum((m.weight == 0).sum().item() for m, _ in _prunable(sparse))
     sparsity = zeros / sum(m.weight.numel() for m, _ in _prunable(sparse))
 
     width = dense.features[0].out_channels
     small = _shrink(_shrink(dense, 0, round(KEEP * width)), 4, round(KEEP * 2 * width))
-    acc_small_cut = _accuracy(small, X_test, y_test)
+    acc_small_cut = percent_correct(small, X_test, y_test)
     tune_seconds = _fine_tune(small, X_train, y_train, steps)
-    acc_small = _accuracy(small, X_test, y_test)
+    acc_small = percent_correct(small, X_test, y_test)
     ctx.log(f"  fine-tuned the structured model in {tune_seconds:.1f} s ({steps} steps)")
 
     calls = ctx.pick(10, 2)

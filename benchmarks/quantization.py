@@ -18,24 +18,14 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from course_utils.bench import model_size_bytes, time_it
-from course_utils.models import SmallCNN, fashion_mnist_tensors, get_trained_small_cnn
+from course_utils.bench import model_size_bytes
+from course_utils.models import fashion_mnist_tensors
 
-from .harness import Context, Figure, Target, ratio_samples
+from .harness import Context, Figure, Target, interleaved_latencies, ratio_samples
+from .models import reference_small_cnn
 
 CPU = torch.device("cpu")
 BATCH = 256  # latency is measured, and accuracy evaluated, at this batch size
-FULL_TRAIN = 60_000  # the whole training set: forces the full-mode recipe whatever COURSE_QUICK
-
-
-def _float_model(ctx: Context) -> tuple[nn.Module, str]:
-    """The trained fp32 SmallCNN on the CPU (smoke: an untrained one) and where it came from."""
-    if ctx.smoke:
-        torch.manual_seed(0)
-        return SmallCNN().eval(), "untrained SmallCNN (smoke)"
-    trained = get_trained_small_cnn(ctx.device, num_epochs=3, train_subset=FULL_TRAIN)
-    origin = "cache" if trained.from_cache else f"trained in {trained.train_seconds:.0f} s"
-    return trained.model.to(CPU).eval(), f"SmallCNN, 3 epochs on 60k images ({origin})"
 
 
 def _remove_unused_weights(graph_module: torch.fx.GraphModule) -> torch.fx.GraphModule:
@@ -102,23 +92,10 @@ def _accuracy(model: Callable, X: torch.Tensor, y: torch.Tensor) -> float:
     return 100.0 * correct / len(X)
 
 
-def _latencies(
-    models: dict[str, Callable], X: torch.Tensor, repeats: int, calls: int
-) -> dict[str, list[float]]:
-    """Seconds per call of each model on ``X``, side by side: in every repeat each model in turn
-    gets one warm-up call and ``calls`` timed calls, of which the fastest is the sample."""
-    samples: dict[str, list[float]] = {name: [] for name in models}
-    with torch.inference_mode():
-        for _ in range(repeats):
-            for name, model in models.items():
-                timing = time_it(lambda m=model: m(X), repeats=calls, warmup=1)
-                samples[name].append(timing.min)
-    return samples
-
-
 def run(ctx: Context) -> list[Figure]:
     """Quantize the trained SmallCNN to int8 and compare it with fp32 on the CPU."""
-    float_model, origin = _float_model(ctx)
+    float_model, origin = reference_small_cnn(ctx)
+    float_model = float_model.to(CPU)
     X_pool, _, X_test, y_test, source = fashion_mnist_tensors(
         CPU, train_subset=ctx.pick(10_000, 256), seed=1
     )
@@ -141,7 +118,9 @@ def run(ctx: Context) -> list[Figure]:
     acc_fp32 = _accuracy(fp32_run, X_test, y_test)
     acc_int8 = _accuracy(int8_run, X_test, y_test)
     calls = ctx.pick(10, 2)
-    times = _latencies({"fp32": fp32_run, "int8": int8_run}, X_bench, ctx.n_repeats, calls)
+    with torch.inference_mode():
+        fns = {"fp32": lambda: fp32_run(X_bench), "int8": lambda: int8_run(X_bench)}
+        times = interleaved_latencies(fns, ctx.n_repeats, calls)
     threads = torch.get_num_threads()
     timing_note = (
         f"CPU, {threads} threads, {how} for both; fastest of {calls} calls per repeat, fp32 and "

@@ -36,8 +36,8 @@ class Timing:
         )
 
 
-def _synchronize(device: torch.device | str | None) -> None:
-    # CUDA calls return before the GPU finishes; without a sync we would time the launch only
+def synchronize(device: torch.device | str | None) -> None:
+    """Wait for a CUDA device's queued work (no-op elsewhere): time the work, not its launch."""
     if device is not None and torch.device(device).type == "cuda":
         torch.cuda.synchronize(device)
 
@@ -56,10 +56,10 @@ def time_it(
         fn()
     times = []
     for _ in range(repeats):
-        _synchronize(device)
+        synchronize(device)
         start = time.perf_counter()
         fn()
-        _synchronize(device)
+        synchronize(device)
         times.append(time.perf_counter() - start)
     return Timing(min(times), statistics.median(times), max(times), repeats)
 

@@ -79,7 +79,8 @@ def kernel_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def _client(nb: NotebookNode, cwd: Path, timeout: int) -> NotebookClient:
+def notebook_client(nb: NotebookNode, cwd: Path, timeout: int) -> NotebookClient:
+    """A client that executes ``nb`` in ``cwd``, stopping at the first error."""
     return NotebookClient(
         nb,
         timeout=timeout,
@@ -121,7 +122,7 @@ def run_mutants(nb_path: Path, mutants: Mutants, *, timeout: int = 600) -> list[
 
     old_env = dict(os.environ)
     os.environ.update(kernel_env())  # the kernel inherits this process's environment
-    client = _client(nb, nb_path.parent, timeout)
+    client = notebook_client(nb, nb_path.parent, timeout)
     results: list[MutantResult] = []
     try:
         with client.setup_kernel():

@@ -214,18 +214,20 @@ def assigned_names(source: str) -> set[str]:
     return names
 
 
-def fill_answers(release: NotebookNode, source: NotebookNode) -> NotebookNode:
-    """``release`` with ``source``'s answers in its solution cells: a perfect submission."""
-    answers = {c.grade_id: c.source for c in graded_cells(source) if c.kind == "solution"}
+def solution_answers(nb: NotebookNode) -> dict[str, str]:
+    """Each solution cell's source by grade id: the answers a source notebook holds."""
+    return {c.grade_id: c.source for c in graded_cells(nb) if c.kind == "solution"}
+
+
+def fill_answers(release: NotebookNode, answers: dict[str, str]) -> NotebookNode:
+    """A copy of ``release`` whose solution cells hold ``answers`` (by grade id): a submission.
+
+    Solution cells without an answer keep the released stub. ``fill_answers(release,
+    solution_answers(source))`` is a perfect submission.
+    """
     nb = nbformat.from_dict(release)
-    missing = []
     for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution"):
-            if meta.get("grade_id") not in answers:
-                missing.append(meta.get("grade_id"))
-                continue
-            cell.source = answers[meta["grade_id"]]
-    if missing:
-        raise NotebookFormatError(f"the source has no solution cell for {', '.join(missing)}")
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.metadata.get("nbgrader", {}).get("solution") and grade_id in answers:
+            cell.source = answers[grade_id]
     return nb

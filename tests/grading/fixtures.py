@@ -4,6 +4,7 @@ sync: each fixture is a notebook plus the score it must get and the outcome expe
 from __future__ import annotations
 
 import copy
+import functools
 import importlib.util
 import json
 from collections.abc import Callable
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
+
+from course_utils.instructor import notebook
 
 CHAPTER = "00_setup"
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,12 +45,11 @@ def _gid(cell: dict) -> str | None:
     return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
 
 
+@functools.cache
 def _load() -> tuple[NotebookNode, dict[str, str], dict[str, str]]:
+    """The release, the right answers and one wrong answer per exercise (read once; not mutated)."""
     release = nbformat.read(str(RELEASE), as_version=4)
-    source = nbformat.read(str(SOURCE), as_version=4)
-    answers = {
-        _gid(c): c.source for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")
-    }
+    answers = notebook.solution_answers(nbformat.read(str(SOURCE), as_version=4))
     spec = importlib.util.spec_from_file_location("m00", ROOT / "tests" / "mutants" / "00_setup.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -56,13 +58,9 @@ def _load() -> tuple[NotebookNode, dict[str, str], dict[str, str]]:
 
 
 def _notebook(answers: dict[str, str], prefix: dict[str, str] | None = None) -> NotebookNode:
-    release, _, _ = _load()
-    nb = copy.deepcopy(release)
-    for cell in nb.cells:
-        gid = _gid(cell)
-        if gid in answers and cell.metadata.get("nbgrader", {}).get("solution"):
-            cell.source = (prefix or {}).get(gid, "") + answers[gid]
-    return nb
+    prefix = prefix or {}
+    prefixed = {gid: prefix.get(gid, "") + source for gid, source in answers.items()}
+    return notebook.fill_answers(_load()[0], prefixed)
 
 
 def _text(nb: NotebookNode) -> str:

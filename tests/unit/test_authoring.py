@@ -64,3 +64,17 @@ def test_write_reports_whether_anything_changed(tmp_path) -> None:
     path = tmp_path / "a.ipynb"
     assert notebook.write(nb, path) is True
     assert notebook.write(nb, path) is False
+
+
+def test_fill_answers_puts_answers_in_solution_cells_by_grade_id() -> None:
+    source = notebook.from_percent(chapter_text(2))
+    answers = notebook.solution_answers(source)
+    assert set(answers) == {"ex1", "ex2"} and "return x * 2" in answers["ex2"]
+    release = notebook.from_percent(chapter_text(2))
+    for cell in release.cells:
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            cell.source = "raise NotImplementedError()"
+    filled = notebook.fill_answers(release, {"ex1": answers["ex1"]})
+    by_id = {c.grade_id: c.source for c in notebook.graded_cells(filled) if c.kind == "solution"}
+    assert by_id == {"ex1": answers["ex1"], "ex2": "raise NotImplementedError()"}
+    assert release.cells != filled.cells  # the release itself is left alone
