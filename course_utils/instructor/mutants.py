@@ -5,10 +5,15 @@ each source replaces the solution cell, and at least one of that exercise's test
 hidden) must then fail. The runner executes the solution notebook once in one kernel, then for each
 mutant runs the mutant source, re-runs only that exercise's test cells, and restores the solution:
 one notebook execution for all mutants of a chapter.
+
+nbclient writes every executed cell back into the notebook it runs, so the runner never executes a
+cell of that notebook: it keeps a pristine copy of the cells read from disk and runs fresh copies of
+them. Restoring a solution therefore re-runs the source from disk, never the mutant last executed.
 """
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import os
 import sys
@@ -91,8 +96,11 @@ def notebook_client(nb: NotebookNode, cwd: Path, timeout: int) -> NotebookClient
 
 
 def _run(client: NotebookClient, cell: NotebookNode, index: int) -> str | None:
-    """Execute one cell; return None on success or a one-line description of the failure."""
-    cell.outputs = []
+    """Execute a copy of ``cell``; return None on success or a one-line description of the failure.
+
+    ``cell`` itself is never changed, so the pristine cells read from disk stay pristine.
+    """
+    cell = NotebookNode({**copy.deepcopy(cell), "outputs": []})
     try:
         client.execute_cell(cell, index)
     except CellTimeoutError:
@@ -120,13 +128,14 @@ def run_mutants(nb_path: Path, mutants: Mutants, *, timeout: int = 600) -> list[
     if missing:
         raise MutantSetupError(f"{nb_path.name}: exercises without any mutant: {missing}")
 
+    pristine = copy.deepcopy(nb.cells)  # nbclient overwrites nb.cells with what it executes
     old_env = dict(os.environ)
     os.environ.update(kernel_env())  # the kernel inherits this process's environment
     client = notebook_client(nb, nb_path.parent, timeout)
     results: list[MutantResult] = []
     try:
         with client.setup_kernel():
-            for index, cell in enumerate(nb.cells):
+            for index, cell in enumerate(pristine):
                 if cell.cell_type == "code":
                     failure = _run(client, cell, index)
                     if failure:
@@ -137,7 +146,7 @@ def run_mutants(nb_path: Path, mutants: Mutants, *, timeout: int = 600) -> list[
             for grade_id, entries in mutants.items():
                 solution = cells[grade_id]
                 for test in groups[grade_id]:
-                    failure = _run(client, nb.cells[test.index], test.index)
+                    failure = _run(client, pristine[test.index], test.index)
                     if failure:
                         raise MutantSetupError(
                             f"{nb_path.name}: test cell {test.grade_id} fails when re-run "
@@ -145,8 +154,10 @@ def run_mutants(nb_path: Path, mutants: Mutants, *, timeout: int = 600) -> list[
                             f"notebook ({failure}); make it self-contained (build its own inputs)"
                         )
                 for why, source in entries:
-                    results.append(_try_mutant(client, nb, solution, groups[grade_id], why, source))
-                    restore = _run(client, nb.cells[solution.index], solution.index)
+                    results.append(
+                        _try_mutant(client, pristine, solution, groups[grade_id], why, source)
+                    )
+                    restore = _run(client, pristine[solution.index], solution.index)
                     if restore:
                         raise MutantSetupError(f"restoring solution {grade_id} failed: {restore}")
     finally:
@@ -157,18 +168,18 @@ def run_mutants(nb_path: Path, mutants: Mutants, *, timeout: int = 600) -> list[
 
 def _try_mutant(
     client: NotebookClient,
-    nb: NotebookNode,
+    pristine: list[NotebookNode],
     solution: notebook.GradedCell,
     tests: list[notebook.GradedCell],
     why: str,
     source: str,
 ) -> MutantResult:
-    mutant_cell = NotebookNode({**nb.cells[solution.index], "source": source, "outputs": []})
+    mutant_cell = NotebookNode({**pristine[solution.index], "source": source})
     failure = _run(client, mutant_cell, solution.index)
     if failure:
         raise MutantSetupError(f"mutant {solution.grade_id!r} ({why}) does not even run: {failure}")
     for test in tests:
-        failure = _run(client, NotebookNode({**nb.cells[test.index], "outputs": []}), test.index)
+        failure = _run(client, pristine[test.index], test.index)
         if failure:
             return MutantResult(solution.grade_id, why, True, f"{test.grade_id}: {failure}")
     return MutantResult(solution.grade_id, why, False, "every test cell passed")

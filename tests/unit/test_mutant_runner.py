@@ -72,3 +72,39 @@ def test_load_mutants_checks_the_file_shape(tmp_path) -> None:
     bad.write_text("OTHER = 1\n")
     with pytest.raises(mutants.MutantSetupError, match="must define MUTANTS"):
         mutants.load_mutants(bad)
+
+
+def test_runner_restores_the_solution_after_each_mutant(tiny_course) -> None:
+    """A mutant of ex1 must not stay live while ex2's mutants run.
+
+    times_2 calls times_1, so a leftover ex1 mutant would make ex2's own pre-check fail (a setup
+    error) or make ex2's surviving mutant look killed. With the solution restored from disk, the
+    ex1 mutants are killed by ex1's tests and ex2's weak mutant survives, as it truly does.
+    """
+    path = tiny_course.source_notebook("00_tiny")
+    nb = notebook.read(path)
+    solution = next(c for c in notebook.graded_cells(nb) if c.grade_id == "ex2")
+    nb.cells[solution.index].source = (
+        "def times_2(x):\n"
+        '    """Multiply by 2, through times_1."""\n'
+        "    ### BEGIN SOLUTION\n"
+        "    return 2 * times_1(x)\n"
+        "    ### END SOLUTION\n"
+    )
+    notebook.write(nb, path)
+    table = _mutants()
+    # Both ex1 mutants break times_2 too; the last one is what a non-restoring runner leaves live.
+    table["ex1"] = [
+        ("adds instead", "def times_1(x):\n    return x + 1\n"),
+        ("returns a constant", "def times_1(x):\n    return 7\n"),
+    ]
+    # Indistinguishable from the solution on the tests' inputs only while times_1 is correct.
+    table["ex2"] = [("doubles directly", "def times_2(x):\n    return x * 2\n")]
+    results = mutants.run_mutants(path, table)
+    verdicts = {(r.grade_id, r.why): r.killed for r in results}
+    assert verdicts[("ex1", "adds instead")] is True
+    assert verdicts[("ex1", "returns a constant")] is True
+    assert verdicts[("ex2", "doubles directly")] is False, (
+        "ex2's mutant was judged against ex1's leftover mutant"
+    )
+    assert notebook.read(path).cells[solution.index].source.count("times_1(x)") == 1
