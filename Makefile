@@ -8,10 +8,10 @@ JOBS ?= 2
 # The environment's scripts (jupyter, nbgrader, alembic) first on PATH, activated or not.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: lab test test-unit test-chapter lint build check doctor mutants bench clean-env
+.PHONY: lab test test-unit test-chapter test-lowest lint build check doctor mutants bench clean-env
 
 $(READY): pyproject.toml constraints.txt
-	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10+ is needed"'
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -c constraints.txt -e ".[course,dev]"
@@ -31,6 +31,18 @@ test-unit: $(READY)
 ## test-chapter CHAPTER=01_tensors: the pipeline tests of one chapter
 test-chapter: $(READY)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope tests/pipeline -k "$(CHAPTER)"
+
+## test-lowest: chapters 00, 01, 04 and 10 with the lowest versions pyproject.toml allows
+## (constraints-lowest.txt, Python 3.11) in their own environment under build/; not in `make test`
+LOWEST_PYTHON ?= python3.11
+LOWEST := build/lowest-venv
+LOWEST_CHAPTERS := 00_setup or 01_tensors or 04_optimizers or 10_quantization
+test-lowest:
+	test -x $(LOWEST)/bin/python || $(LOWEST_PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install -q --upgrade pip
+	$(LOWEST)/bin/python -m pip install -q -c constraints-lowest.txt -e ".[course,dev]"
+	PATH="$(abspath $(LOWEST))/bin:$$PATH" $(LOWEST)/bin/python -m pytest -n $(JOBS) \
+		--dist loadscope -p no:cacheprovider tests/pipeline -k "$(LOWEST_CHAPTERS)"
 
 lint: $(READY)
 	$(BIN)/ruff check .

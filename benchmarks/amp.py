@@ -1,9 +1,10 @@
 """Mixed precision: training throughput (and, on CUDA, peak memory), fp32 vs autocast.
 
 Both precisions train the same model on the same batch, interleaved repeat by repeat, so the
-ratio is side by side. CPU: bf16 autocast. CUDA: bf16 where supported, else fp16 with a
-GradScaler. On CUDA the chapter-07 model also runs one real epoch over 50,000 CIFAR-sized images
-(random pixels: an epoch's time does not depend on what the pictures show).
+ratio is side by side. The recipe is ``course_utils.amp.amp_recipe``: CPU bf16 autocast; CUDA
+bf16 from compute capability 8.0, else (a T4) fp16 with a GradScaler. On CUDA the chapter-07
+model also runs one real epoch over 50,000 CIFAR-sized images (random pixels: an epoch's time
+does not depend on what the pictures show).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from course_utils.amp import amp_recipe
 from course_utils.bench import peak_memory_bytes, synchronize
 from course_utils.models import SmallCNN
 
@@ -24,10 +26,10 @@ from .models import cifar_resnet
 
 
 def amp_dtype(device: torch.device) -> torch.dtype:
-    """bf16, except on GPUs without it (fp16 then, with a GradScaler)."""
-    if device.type == "cuda" and not torch.cuda.is_bf16_supported():
-        return torch.float16
-    return torch.bfloat16
+    """The course's AMP dtype for ``device`` (``course_utils.amp``): bf16 where the hardware has
+    it, fp16 (with a GradScaler) on older GPUs such as a T4 and on MPS."""
+    dtype = amp_recipe(device).dtype
+    return torch.bfloat16 if dtype is None else dtype
 
 
 def make_step(

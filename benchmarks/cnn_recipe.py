@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from course_utils.amp import amp_recipe
 from course_utils.bench import synchronize, time_it
 from course_utils.data import load_fashion_mnist
 
@@ -26,7 +27,8 @@ EPOCHS, BATCH, LR = 10, 128, 5e-3
 def autocast_dtype(device: torch.device, X: torch.Tensor, y: torch.Tensor) -> torch.dtype | None:
     """bf16 where the hardware has it (CUDA) or where it measures faster (CPU), else None."""
     if device.type == "cuda":
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else None
+        # bf16 without a scaler only where it is native (course_utils.amp): not on a T4
+        return torch.bfloat16 if amp_recipe(device).dtype == torch.bfloat16 else None
     model = recipe_cnn().to(memory_format=torch.channels_last)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
 

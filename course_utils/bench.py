@@ -37,9 +37,19 @@ class Timing:
 
 
 def synchronize(device: torch.device | str | None) -> None:
-    """Wait for a CUDA device's queued work (no-op elsewhere): time the work, not its launch."""
-    if device is not None and torch.device(device).type == "cuda":
+    """Wait for the device's queued work so a timer measures the work, not its launch.
+
+    Synchronises CUDA (``torch.cuda.synchronize``) and Apple MPS (``torch.mps.synchronize``), the
+    two devices that run kernels asynchronously; CPU work is synchronous, so CPU and None are
+    no-ops.
+    """
+    if device is None:
+        return
+    device_type = torch.device(device).type
+    if device_type == "cuda":
         torch.cuda.synchronize(device)
+    elif device_type == "mps":
+        torch.mps.synchronize()
 
 
 def time_it(
@@ -49,7 +59,12 @@ def time_it(
     warmup: int = 1,
     device: torch.device | str | None = None,
 ) -> Timing:
-    """Call ``fn()`` ``warmup`` times untimed (caches, lazy init), then time ``repeats`` calls."""
+    """Call ``fn()`` ``warmup`` times untimed (caches, lazy init), then time ``repeats`` calls.
+
+    Each timed call is bracketed by ``synchronize(device)``: pass the device the work runs on
+    (CUDA and MPS are synchronised; CPU needs none). Without ``device`` nothing is synchronised,
+    so GPU timings would measure only the kernel launches.
+    """
     if repeats < 1:
         raise ValueError(f"repeats must be at least 1, got {repeats}")
     for _ in range(warmup):
@@ -79,7 +94,8 @@ def model_size_bytes(model: nn.Module) -> int:
 def peak_memory_bytes(fn: Callable[[], Any], device: torch.device | str) -> int | None:
     """Peak bytes of CUDA memory allocated by tensors while ``fn()`` runs, None on other devices.
 
-    On CUDA this is ``torch.cuda.max_memory_allocated`` after resetting the peak, so it includes
+    On CUDA this is ``torch.cuda.max_memory_allocated`` after resetting the peak (the CUDA device
+    is synchronised before and after ``fn()``), so it includes
     tensors that existed before the call (e.g. the model's weights); subtract
     ``torch.cuda.memory_allocated()`` taken before the call for the increase alone. CPU and MPS
     return None: PyTorch keeps no resettable peak counter for them, and the process's peak RSS

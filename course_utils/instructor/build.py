@@ -15,7 +15,7 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from . import notebook
+from . import colab, notebook
 from .config import CHAPTER_NAME, CourseConfig
 
 INSTALL_BEGIN = (
@@ -43,23 +43,35 @@ def badge_markdown(config: CourseConfig, chapter: str) -> str:
     return f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({url})"
 
 
-def install_block(config: CourseConfig) -> str:
-    """The lines at the top of every setup cell that install course_utils when it is missing."""
+def install_block(config: CourseConfig, chapter: str | None = None) -> str:
+    """The lines at the top of a setup cell that install what the chapter needs beyond Colab.
+
+    Always course_utils (from the configured repository) when it is missing; for chapters listed
+    in ``colab.CHAPTER_PACKAGES`` also their extra packages (e.g. torchao), each when missing.
+    A pure function of the configuration and the chapter's name.
+    """
     spec = f"course-utils @ git+{config.repository}@{config.branch}"
-    return "\n".join(
-        [
-            INSTALL_BEGIN,
-            "import importlib.util",
-            "import subprocess",
-            "import sys",
-            "",
+    extras = colab.chapter_packages(chapter) if chapter else ()
+    header = [INSTALL_BEGIN, "import importlib.util", "import subprocess", "import sys", ""]
+    if not extras:
+        body = [
             'if importlib.util.find_spec("course_utils") is None:',
             f'    PACKAGE = "{spec}"',
             '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", PACKAGE], '
             "check=True)",
-            INSTALL_END + " ---",
         ]
-    )
+    else:
+        wanted = [("course_utils", spec), *extras]
+        body = [
+            "PACKAGES = {",
+            *(f'    "{module}": "{requirement}",' for module, requirement in wanted),
+            "}",
+            "MISSING = [p for m, p in PACKAGES.items() if importlib.util.find_spec(m) is None]",
+            "if MISSING:",
+            '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", *MISSING], '
+            "check=True)",
+        ]
+    return "\n".join([*header, *body, INSTALL_END + " ---"])
 
 
 def stamp(nb: NotebookNode, config: CourseConfig, chapter: str) -> NotebookNode:
@@ -73,7 +85,7 @@ def stamp(nb: NotebookNode, config: CourseConfig, chapter: str) -> NotebookNode:
         )
     badge[0].source = badge_markdown(config, chapter)
     source = setup[0].source
-    block = install_block(config)
+    block = install_block(config, chapter)
     if _INSTALL_BLOCK.search(source):
         source = _INSTALL_BLOCK.sub(lambda _: block, source, count=1)
     else:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from . import build, notebook
+from . import build, colab, notebook
 from .config import CourseConfig
 
 MIN_EXERCISES = 5
@@ -46,6 +46,7 @@ def check_notebook(nb: NotebookNode, config: CourseConfig, chapter: str) -> list
     problems = _check_front_matter(nb, config, chapter)
     problems += _check_exercises(nb)
     problems += _check_hygiene(nb)
+    problems += check_colab_imports(nb, chapter)
     markdown = "\n".join(c.source.lower() for c in nb.cells if c.cell_type == "markdown")
     for section in SECTIONS:
         if not re.search(rf"^#+ .*{section}", markdown, re.M):
@@ -73,7 +74,7 @@ def _check_front_matter(nb: NotebookNode, config: CourseConfig, chapter: str) ->
         problems.append("the first code cell must be the setup cell (role=setup)")
     else:
         setup = code[0].source
-        if build.install_block(config) not in setup:
+        if build.install_block(config, chapter) not in setup:
             problems.append("the setup cell lacks the stamped install block: run `course build`")
         problems += [
             f"the setup cell does not call {f}()"
@@ -148,6 +149,20 @@ def _check_hygiene(nb: NotebookNode) -> list[str]:
         if re.search(r"^\s*from\s+\S+\s+import\s+\*", cell.source, re.M):
             problems.append(f"cell {index} uses a star import")
     return problems
+
+
+def check_colab_imports(nb: NotebookNode, chapter: str) -> list[str]:
+    """Modules the chapter imports that a fresh Colab runtime would not have after its install
+    cell (neither preinstalled, nor the standard library, nor course_utils, nor installed)."""
+    modules: set[str] = set()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            modules |= colab.imported_modules(cell.source)
+    return [
+        f"imports {module!r}, which Colab lacks and the install cell does not install: add it "
+        f"to CHAPTER_PACKAGES in course_utils/instructor/colab.py (then `course build {chapter}`)"
+        for module in colab.missing_on_colab(chapter, modules)
+    ]
 
 
 def check_mutant_file(nb: NotebookNode, path: Path) -> list[str]:

@@ -48,3 +48,22 @@ def test_peak_memory_counts_a_cuda_allocation():
     device = torch.device("cuda")
     peak = bench.peak_memory_bytes(lambda: torch.ones(1024, 1024, device=device), device)
     assert peak is not None and peak >= 4 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("device", "expected"),
+    [("cuda", ["cuda"]), ("cuda:1", ["cuda"]), ("mps", ["mps"]), ("cpu", []), (None, [])],
+)
+def test_synchronize_waits_for_cuda_and_mps_only(monkeypatch, device, expected):
+    calls = []
+    monkeypatch.setattr(torch.cuda, "synchronize", lambda device=None: calls.append("cuda"))
+    monkeypatch.setattr(torch.mps, "synchronize", lambda: calls.append("mps"))
+    bench.synchronize(device)
+    assert calls == expected
+
+
+def test_time_it_synchronises_mps_around_every_timed_call(monkeypatch):
+    events = []
+    monkeypatch.setattr(torch.mps, "synchronize", lambda: events.append("sync"))
+    bench.time_it(lambda: events.append("call"), repeats=2, warmup=1, device="mps")
+    assert events == ["call", "sync", "call", "sync", "sync", "call", "sync"]
