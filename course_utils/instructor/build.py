@@ -22,7 +22,7 @@ INSTALL_BEGIN = (
     "# --- install course_utils if missing (Colab, fresh kernel); stamped by `course build`"
 )
 INSTALL_END = "# --- end of install"
-_INSTALL_BLOCK = re.compile(
+INSTALL_BLOCK = re.compile(
     re.escape(INSTALL_BEGIN) + r".*?" + re.escape(INSTALL_END) + r"[^\n]*", re.S
 )
 GENERATED_NOTE = (
@@ -86,8 +86,8 @@ def stamp(nb: NotebookNode, config: CourseConfig, chapter: str) -> NotebookNode:
     badge[0].source = badge_markdown(config, chapter)
     source = setup[0].source
     block = install_block(config, chapter)
-    if _INSTALL_BLOCK.search(source):
-        source = _INSTALL_BLOCK.sub(lambda _: block, source, count=1)
+    if INSTALL_BLOCK.search(source):
+        source = INSTALL_BLOCK.sub(lambda _: block, source, count=1)
     else:
         source = block + "\n" + source
     setup[0].source = source
