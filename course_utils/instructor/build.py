@@ -51,26 +51,16 @@ def install_block(config: CourseConfig, chapter: str | None = None) -> str:
     A pure function of the configuration and the chapter's name.
     """
     spec = f"course-utils @ git+{config.repository}@{config.branch}"
-    extras = colab.chapter_packages(chapter) if chapter else ()
+    wanted = [(colab.COURSE_PACKAGE, spec), *(colab.chapter_packages(chapter) if chapter else ())]
     header = [INSTALL_BEGIN, "import importlib.util", "import subprocess", "import sys", ""]
-    if not extras:
-        body = [
-            'if importlib.util.find_spec("course_utils") is None:',
-            f'    PACKAGE = "{spec}"',
-            '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", PACKAGE], '
-            "check=True)",
-        ]
-    else:
-        wanted = [("course_utils", spec), *extras]
-        body = [
-            "PACKAGES = {",
-            *(f'    "{module}": "{requirement}",' for module, requirement in wanted),
-            "}",
-            "MISSING = [p for m, p in PACKAGES.items() if importlib.util.find_spec(m) is None]",
-            "if MISSING:",
-            '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", *MISSING], '
-            "check=True)",
-        ]
+    body = [
+        "PACKAGES = {",
+        *(f'    "{module}": "{requirement}",' for module, requirement in wanted),
+        "}",
+        "MISSING = [p for m, p in PACKAGES.items() if importlib.util.find_spec(m) is None]",
+        "if MISSING:",
+        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", *MISSING], check=True)',
+    ]
     return "\n".join([*header, *body, INSTALL_END + " ---"])
 
 

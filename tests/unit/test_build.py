@@ -17,7 +17,8 @@ def test_badge_and_install_cell_come_from_the_configured_repository(tiny_course)
         "(https://colab.research.google.com/github/example/tiny-course/blob/trunk/notebooks/00_tiny/00_tiny.ipynb)"
     )
     setup = next(c for c in source.cells if notebook.role(c) == "setup").source
-    assert 'PACKAGE = "course-utils @ git+https://github.com/example/tiny-course@trunk"' in setup
+    spec = "course-utils @ git+https://github.com/example/tiny-course@trunk"
+    assert f'"course_utils": "{spec}"' in setup
     assert setup.count(build.INSTALL_BEGIN) == 1
 
 
