@@ -8,7 +8,7 @@ JOBS ?= 2
 # The environment's scripts (jupyter, nbgrader, alembic) first on PATH, activated or not.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: lab test test-unit test-chapter test-lowest lint build check doctor mutants bench clean-env
+.PHONY: lab wheelhouse test test-unit test-chapter test-lowest lint build check doctor mutants bench clean-env
 
 $(READY): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -21,8 +21,17 @@ $(READY): pyproject.toml constraints.txt
 lab: $(READY)
 	$(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
-## test: the whole test suite (lint, course_utils unit tests, every chapter's pipeline)
-test: $(READY) lint
+## wheelhouse: the wheels of what chapters' install cells add beyond Colab (torchao), for the
+## Colab simulation test, which installs them with pip offline (pip's cache serves them)
+WHEELHOUSE := build/wheelhouse
+$(WHEELHOUSE)/.ready: $(READY) course_utils/instructor/colab.py
+	$(BIN)/python -m pip download -q --no-deps -c constraints.txt -d $(WHEELHOUSE) \
+		$$($(BIN)/python -c 'from course_utils.instructor import colab; print(*colab.extra_requirements())')
+	touch $@
+wheelhouse: $(WHEELHOUSE)/.ready
+
+## test: the whole test suite (lint, course_utils unit tests, every chapter's pipeline, Colab)
+test: $(READY) $(WHEELHOUSE)/.ready lint
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope --durations=15 tests
 
 test-unit: $(READY)
@@ -42,7 +51,7 @@ test-lowest:
 	$(LOWEST)/bin/python -m pip install -q --upgrade pip
 	$(LOWEST)/bin/python -m pip install -q -c constraints-lowest.txt -e ".[course,dev]"
 	PATH="$(abspath $(LOWEST))/bin:$$PATH" $(LOWEST)/bin/python -m pytest -n $(JOBS) \
-		--dist loadscope -p no:cacheprovider tests/pipeline -k "$(LOWEST_CHAPTERS)"
+		--dist loadscope -p no:cacheprovider tests/pipeline/test_chapters.py -k "$(LOWEST_CHAPTERS)"
 
 lint: $(READY)
 	$(BIN)/ruff check .

@@ -37,6 +37,11 @@ def chapter_packages(chapter: str) -> tuple[tuple[str, str], ...]:
     return CHAPTER_PACKAGES.get(chapter, ())
 
 
+def extra_requirements() -> list[str]:
+    """Every pip requirement some chapter's install cell adds (what a local wheelhouse needs)."""
+    return sorted({req for pairs in CHAPTER_PACKAGES.values() for _, req in pairs})
+
+
 def imported_modules(source: str) -> set[str]:
     """Top-level names of the modules a cell imports (absolute imports; magics skipped)."""
     code = "\n".join(

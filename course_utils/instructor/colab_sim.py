@@ -50,27 +50,31 @@ def _normalise(name: str) -> str:
 
 
 def distribution_closure(roots: list[str]) -> list[metadata.Distribution]:
-    """The installed distributions named in ``roots`` and everything they require (no extras)."""
+    """The installed distributions named in ``roots`` and everything they require, following
+    the extras a requirement asks for (torch needs ``cuda-toolkit[cublas,...]``, say)."""
     installed = {_normalise(d.metadata["Name"]): d for d in metadata.distributions()}
-    todo = [_normalise(r) for r in roots]
-    missing = [r for r in todo if r not in installed]
+    missing = [r for r in roots if _normalise(r) not in installed]
     if missing:
         raise SimulationError(
             f"not installed here, so it cannot be linked into the simulated Colab: {missing}; "
             "install the course environment first (make test creates it)"
         )
-    seen: dict[str, metadata.Distribution] = {}
+    todo: list[tuple[str, str]] = [(_normalise(r), "") for r in roots]
+    done: set[tuple[str, str]] = set()
     while todo:
-        name = todo.pop()
-        if name in seen or name not in installed:
+        name, extra = todo.pop()
+        if (name, extra) in done or name not in installed:
             continue  # an optional dependency for another platform is simply absent
-        seen[name] = installed[name]
+        done.add((name, extra))
         for spec in installed[name].requires or []:
             requirement = Requirement(spec)
-            if requirement.marker and not requirement.marker.evaluate({"extra": ""}):
+            if requirement.marker and not requirement.marker.evaluate({"extra": extra}):
                 continue
-            todo.append(_normalise(requirement.name))
-    return sorted(seen.values(), key=lambda d: _normalise(d.metadata["Name"]))
+            wanted = _normalise(requirement.name)
+            todo += [(wanted, ""), *((wanted, e) for e in requirement.extras)]
+    return sorted(
+        {installed[name] for name, _ in done}, key=lambda d: _normalise(d.metadata["Name"])
+    )
 
 
 def _top_level_entries(dist: metadata.Distribution) -> set[str]:
