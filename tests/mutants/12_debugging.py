@@ -1,0 +1,510 @@
+"""Known-wrong answers for chapter 12 (debugging and memory); every one must fail its tests."""
+
+_CNN = """
+def build_cnn(in_channels, image_size, num_classes):
+    if CHECK:
+        raise ValueError("image too small")
+    IN_FEATURES
+    return nn.Sequential(
+        nn.Conv2d(IN_CHANNELS, 16, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3PAD2),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        LINEAR,
+    )
+"""
+_CNN_OK = {
+    "CHECK": "image_size < 8",
+    "IN_FEATURES": "in_features = 32 * ((image_size // 2 - 2) // 2) ** 2",
+    "IN_CHANNELS": "in_channels",
+    "PAD2": "",
+    "LINEAR": "nn.Linear(in_features, num_classes)",
+}
+
+
+def _cnn(**changes: str) -> str:
+    source = _CNN
+    for key, value in {**_CNN_OK, **changes}.items():
+        source = source.replace(key, value)
+    return source
+
+
+_FIRST = """
+def first_nonfinite_module(model, x):
+    def nonfinite(value):
+        if isinstance(value, torch.Tensor):
+            return not bool(CHECK)
+        if isinstance(value, (tuple, list)):
+            return any(nonfinite(v) for v in value)
+        return False
+
+    found = []
+
+    def make_hook(name):
+        def hook(module, args, output):
+            if RECORD:
+                found.append(name)
+        return hook
+
+    MODE
+    handles = [m.register_forward_hook(make_hook(n)) for n, m in MODULES]
+    RUN
+    return PICK
+"""
+_FIRST_OK = {
+    "CHECK": "torch.isfinite(value).all()",
+    "RECORD": "not found and nonfinite(output)",
+    "MODE": "",
+    "MODULES": "model.named_modules()",
+    "RUN": (
+        "try:\n        with torch.no_grad():\n            model(x)\n    finally:\n"
+        "        for h in handles:\n            h.remove()"
+    ),
+    "PICK": "found[0] if found else None",
+}
+
+
+def _first(**changes: str) -> str:
+    source = _FIRST
+    for key, value in {**_FIRST_OK, **changes}.items():
+        source = source.replace(key, value)
+    return source
+
+
+_FALLBACK = """
+def backward_with_fallback(model, loss_fn, X, y):
+    n = len(X)
+    micro = START
+    ZERO_ONCE
+    while True:
+        ZERO_RETRY
+        try:
+            for start in range(0, n, micro):
+                Xb, yb = X[start : start + micro], y[start : start + micro]
+                (loss_fn(model(Xb), yb) * WEIGHT).backward()
+            return micro
+        except CAUGHT:
+            if micro == 1:
+                GIVE_UP
+            micro = HALVE
+"""
+_FALLBACK_OK = {
+    "START": "n",
+    "ZERO_ONCE": "",
+    "ZERO_RETRY": "model.zero_grad(set_to_none=True)",
+    "WEIGHT": "(len(Xb) / n)",
+    "CAUGHT": "torch.OutOfMemoryError",
+    "GIVE_UP": "raise",
+    "HALVE": "micro // 2",
+}
+
+
+def _fallback(**changes: str) -> str:
+    source = _FALLBACK
+    for key, value in {**_FALLBACK_OK, **changes}.items():
+        source = source.replace(key, value)
+    return source
+
+
+_CKPT = """
+def checkpointed_forward(blocks, x):
+    for i, block in enumerate(blocks):
+        if CONDITION:
+            x = checkpoint(block, INPUT, use_reentrant=REENTRANT, preserve_rng_state=RNG)
+        else:
+            x = block(x)
+    return x
+"""
+_CKPT_OK = {
+    "CONDITION": "torch.is_grad_enabled()",
+    "INPUT": "x",
+    "REENTRANT": "False",
+    "RNG": "True",
+}
+
+
+def _ckpt(**changes: str) -> str:
+    source = _CKPT
+    for key, value in {**_CKPT_OK, **changes}.items():
+        source = source.replace(key, value)
+    return source
+
+
+MUTANTS = {
+    "build_cnn": [
+        (
+            "the tutorial's padded arithmetic: assumes the second conv keeps the size",
+            _cnn(IN_FEATURES="in_features = 32 * (image_size // 4) ** 2"),
+        ),
+        (
+            "rounds up in the pools (ceil) instead of down",
+            _cnn(IN_FEATURES="in_features = 32 * ((-(-image_size // 2) - 2 + 1) // 2) ** 2"),
+        ),
+        (
+            "hard-codes the number that works for the visible 28x28 grey input",
+            _cnn(IN_FEATURES="in_features = 1152", IN_CHANNELS="1"),
+        ),
+        (
+            "forgets the 32 channels in the flattened size",
+            _cnn(IN_FEATURES="in_features = ((image_size // 2 - 2) // 2) ** 2"),
+        ),
+        (
+            "skips the arithmetic with nn.LazyLinear",
+            _cnn(IN_FEATURES="", LINEAR="nn.LazyLinear(num_classes)"),
+        ),
+        (
+            "pads the second conv so that the 'simple' formula fits",
+            _cnn(IN_FEATURES="in_features = 32 * (image_size // 4) ** 2", PAD2=", padding=1"),
+        ),
+        (
+            "off-by-one in the size check: refuses the allowed 8x8",
+            _cnn(CHECK="image_size <= 8"),
+        ),
+    ],
+    "first_nonfinite": [
+        (
+            "never removes its hooks",
+            _first(RUN="with torch.no_grad():\n        model(x)"),
+        ),
+        (
+            "removes the hooks only when the forward pass succeeds (no finally)",
+            _first(
+                RUN=(
+                    "with torch.no_grad():\n        model(x)\n"
+                    "    for h in handles:\n        h.remove()"
+                )
+            ),
+        ),
+        ("checks for NaN only (misses inf)", _first(CHECK="(~torch.isnan(value)).all()")),
+        (
+            "returns the last bad module instead of the first",
+            _first(PICK="found[-1] if found else None", RECORD="nonfinite(output)"),
+        ),
+        (
+            "collects the bad modules, then returns the first in registration order",
+            _first(
+                PICK=("next((n for n, _ in model.named_modules() if n in found), None)"),
+                RECORD="nonfinite(output)",
+            ),
+        ),
+        (
+            "hooks only the submodules, not the model itself",
+            _first(MODULES="list(model.named_modules())[1:]"),
+        ),
+        (
+            "assumes every output is a tensor (crashes on an LSTM's tuple)",
+            _first(CHECK="torch.isfinite(torch.as_tensor(value)).all()").replace(
+                "if isinstance(value, torch.Tensor):", "if True:"
+            ),
+        ),
+        ("switches the model to eval mode", _first(MODE="model.eval()")),
+    ],
+    "grad_norms": [
+        (
+            "reports 0.0 for parameters without a gradient instead of skipping them",
+            """
+def grad_norms(model):
+    return {
+        n: (p.grad.norm().item() if p.grad is not None else 0.0)
+        for n, p in model.named_parameters()
+    }
+""",
+        ),
+        (
+            "returns 0-d tensors instead of floats",
+            """
+def grad_norms(model):
+    return {n: p.grad.norm() for n, p in model.named_parameters() if p.grad is not None}
+""",
+        ),
+        (
+            "squared norm (forgets the square root)",
+            """
+def grad_norms(model):
+    return {
+        n: (p.grad ** 2).sum().item() for n, p in model.named_parameters() if p.grad is not None
+    }
+""",
+        ),
+        (
+            "the norm of the parameter (p.data) instead of its gradient",
+            """
+def grad_norms(model):
+    return {n: p.data.norm().item() for n, p in model.named_parameters() if p.grad is not None}
+""",
+        ),
+        (
+            "only the top-level children's own parameters (nested modules lost)",
+            """
+def grad_norms(model):
+    out = {}
+    for child_name, child in model.named_children():
+        for n, p in child.named_parameters(recurse=False):
+            if p.grad is not None:
+                out[f"{child_name}.{n}"] = p.grad.norm().item()
+    return out
+""",
+        ),
+        (
+            "L1 norm instead of L2",
+            """
+def grad_norms(model):
+    return {
+        n: p.grad.abs().sum().item() for n, p in model.named_parameters() if p.grad is not None
+    }
+""",
+        ),
+        (
+            "clips the gradients in place while measuring them",
+            """
+def grad_norms(model):
+    out = {}
+    for n, p in model.named_parameters():
+        if p.grad is not None:
+            out[n] = p.grad.norm().item()
+            p.grad.clamp_(-1, 1)
+    return out
+""",
+        ),
+    ],
+    "safe_step": [
+        (
+            "steps even when the norm is not finite",
+            """
+def safe_step(model, optimizer, max_norm):
+    total = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    optimizer.step()
+    return total.item()
+""",
+        ),
+        (
+            "returns the norm after clipping",
+            """
+def safe_step(model, optimizer, max_norm):
+    total = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    if torch.isfinite(total):
+        optimizer.step()
+    return min(total.item(), max_norm)
+""",
+        ),
+        (
+            "forgets to clip (checks the norm, then steps with the raw gradients)",
+            """
+def safe_step(model, optimizer, max_norm):
+    grads = [p.grad.norm() for p in model.parameters() if p.grad is not None]
+    total = torch.stack(grads).norm()
+    if torch.isfinite(total):
+        optimizer.step()
+    return total.item()
+""",
+        ),
+        (
+            "clips each parameter separately instead of the total norm",
+            """
+def safe_step(model, optimizer, max_norm):
+    norms = [torch.nn.utils.clip_grad_norm_([p], max_norm) for p in model.parameters()]
+    total = torch.stack(norms).norm()
+    if torch.isfinite(total):
+        optimizer.step()
+    return total.item()
+""",
+        ),
+        (
+            "uses error_if_nonfinite=True and lets the error escape",
+            """
+def safe_step(model, optimizer, max_norm):
+    total = torch.nn.utils.clip_grad_norm_(
+        model.parameters(), max_norm, error_if_nonfinite=True
+    )
+    optimizer.step()
+    return total.item()
+""",
+        ),
+        (
+            "checks for NaN only: an infinite norm still steps",
+            """
+def safe_step(model, optimizer, max_norm):
+    total = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    if not torch.isnan(total):
+        optimizer.step()
+    return total.item()
+""",
+        ),
+        (
+            "returns a tensor instead of a float",
+            """
+def safe_step(model, optimizer, max_norm):
+    total = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    if torch.isfinite(total):
+        optimizer.step()
+    return total
+""",
+        ),
+    ],
+    "saved_bytes": [
+        (
+            "deduplicates saves of the same storage",
+            """
+def saved_bytes(fn, *inputs):
+    seen, total = set(), 0
+
+    def pack(t):
+        nonlocal total
+        if t.data_ptr() not in seen:
+            seen.add(t.data_ptr())
+            total += t.numel() * t.element_size()
+        return t
+
+    with torch.enable_grad(), torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        fn(*inputs)
+    return total
+""",
+        ),
+        (
+            "assumes 4 bytes per element (float32 only)",
+            """
+def saved_bytes(fn, *inputs):
+    total = 0
+
+    def pack(t):
+        nonlocal total
+        total += t.numel() * 4
+        return t
+
+    with torch.enable_grad(), torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        fn(*inputs)
+    return total
+""",
+        ),
+        (
+            "counts only floating-point saves (drops int64 indices)",
+            """
+def saved_bytes(fn, *inputs):
+    total = 0
+
+    def pack(t):
+        nonlocal total
+        if t.is_floating_point():
+            total += t.numel() * t.element_size()
+        return t
+
+    with torch.enable_grad(), torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        fn(*inputs)
+    return total
+""",
+        ),
+        (
+            "runs fn under torch.no_grad() 'to save memory' (nothing is saved)",
+            """
+def saved_bytes(fn, *inputs):
+    total = 0
+
+    def pack(t):
+        nonlocal total
+        total += t.numel() * t.element_size()
+        return t
+
+    with torch.no_grad(), torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        fn(*inputs)
+    return total
+""",
+        ),
+        (
+            "does not enable grad: returns 0 when called inside torch.no_grad()",
+            """
+def saved_bytes(fn, *inputs):
+    total = 0
+
+    def pack(t):
+        nonlocal total
+        total += t.numel() * t.element_size()
+        return t
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        fn(*inputs)
+    return total
+""",
+        ),
+        (
+            "skips the hooks: counts the bytes of the inputs and the output",
+            """
+def saved_bytes(fn, *inputs):
+    with torch.enable_grad():
+        out = fn(*inputs)
+    tensors = [*inputs, out]
+    return sum(t.numel() * t.element_size() for t in tensors)
+""",
+        ),
+        (
+            "counts saved tensors instead of bytes",
+            """
+def saved_bytes(fn, *inputs):
+    total = 0
+
+    def pack(t):
+        nonlocal total
+        total += 1
+        return t
+
+    with torch.enable_grad(), torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        fn(*inputs)
+    return total
+""",
+        ),
+    ],
+    "checkpointed": [
+        ("no checkpointing at all (same values, no memory saved)", _ckpt(CONDITION="False")),
+        (
+            "use_reentrant=True (no parameter gradients when x does not need grad)",
+            _ckpt(REENTRANT="True"),
+        ),
+        (
+            "preserve_rng_state=False (dropout masks differ in the recomputation)",
+            _ckpt(RNG="False"),
+        ),
+        ("detaches between blocks (earlier blocks get no gradient)", _ckpt(INPUT="x.detach()")),
+        (
+            "off-by-one: the last block is not checkpointed",
+            _ckpt(CONDITION="torch.is_grad_enabled() and i < len(blocks) - 1"),
+        ),
+        (
+            "one segment for all the blocks instead of one per block",
+            """
+def checkpointed_forward(blocks, x):
+    def run_all(t):
+        for block in blocks:
+            t = block(t)
+        return t
+
+    if len(blocks) == 0:
+        return x
+    return checkpoint(run_all, x, use_reentrant=False)
+""",
+        ),
+    ],
+    "fallback": [
+        ("catches every RuntimeError as if it were an OOM", _fallback(CAUGHT="RuntimeError")),
+        (
+            "divides by the number of micro-batches (wrong for a smaller last one)",
+            _fallback(WEIGHT="(1 / -(-n // micro))"),
+        ),
+        ("sums micro-batch losses without weights", _fallback(WEIGHT="1")),
+        (
+            "zeroes the gradients only once, not before each retry",
+            _fallback(ZERO_ONCE="model.zero_grad(set_to_none=True)", ZERO_RETRY="pass"),
+        ),
+        (
+            "never zeroes: adds to the gradients already there",
+            _fallback(ZERO_RETRY="pass"),
+        ),
+        ("gives up silently at a micro-batch of 1", _fallback(GIVE_UP="return 0")),
+        ("halves rounding up (10 -> 5 -> 3)", _fallback(HALVE="(micro + 1) // 2")),
+        (
+            "starts at half the batch instead of trying the whole batch",
+            _fallback(START="max(1, n // 2)"),
+        ),
+    ],
+}
