@@ -11,7 +11,7 @@ that, offline and without a second multi-GB download:
   not ignored), which the install cell installs from with ``git+file://``.
 - ``point_install_at``: a release notebook whose install block names that snapshot, generated
   by the same ``build.install_block`` that stamps the real notebooks.
-- ``kernel_env`` and ``write_kernelspec``: run the notebook in that environment, offline
+- ``runtime_env`` and ``write_kernelspec``: run the notebook in that environment, offline
   (``PIP_NO_INDEX``; extra packages such as torchao come from a local wheelhouse).
 """
 
@@ -166,7 +166,7 @@ def write_kernelspec(jupyter_path: Path, python: Path) -> None:
     (spec / "kernel.json").write_text(json.dumps(kernel))
 
 
-def kernel_env(venv: Path, wheelhouse: Path, jupyter_path: Path) -> dict[str, str]:
+def runtime_env(venv: Path, wheelhouse: Path, jupyter_path: Path) -> dict[str, str]:
     """The environment of the simulated runtime's kernel: offline, quick, headless, and pip
     limited to the local wheelhouse (no index, no build isolation, so nothing is downloaded)."""
     here = Path(sys.executable).parent

@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from packaging.requirements import Requirement
 
 from course_utils.instructor import autograde, colab, colab_sim, notebook
 from course_utils.instructor.config import load
@@ -45,7 +46,7 @@ class ColabSimulation:
         self, snapshot_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         chapter = self.chapter
-        wanted = [req.split(">")[0].split("=")[0] for req in colab.extra_requirements()]
+        wanted = [Requirement(req).name for req in colab.extra_requirements()]
         wheels = [w.name.lower() for w in WHEELHOUSE.glob("*.whl")]
         lacking = [name for name in wanted if not any(w.startswith(name) for w in wheels)]
         assert not lacking, f"no wheel of {lacking} in {WHEELHOUSE}: run `make wheelhouse`"
@@ -58,7 +59,7 @@ class ColabSimulation:
         jupyter_path = tmp_path / "jupyter"
         colab_sim.write_kernelspec(jupyter_path, python)
         monkeypatch.setenv("JUPYTER_PATH", str(jupyter_path))  # where the client finds the kernel
-        env = colab_sim.kernel_env(tmp_path / "venv", WHEELHOUSE, jupyter_path)
+        env = colab_sim.runtime_env(tmp_path / "venv", WHEELHOUSE, jupyter_path)
         nb = colab_sim.point_install_at(
             notebook.read(CONFIG.release_notebook(chapter)), CONFIG, chapter, snapshot_url
         )
