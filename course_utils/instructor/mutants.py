@@ -28,6 +28,9 @@ from . import notebook
 
 Mutants = dict[str, list[tuple[str, str]]]
 
+#: The test-power standard: each exercise is tried against at least this many wrong answers.
+MIN_MUTANTS_PER_EXERCISE = 4
+
 
 class MutantSetupError(RuntimeError):
     """The mutant file or the solution notebook is not usable (the message says what to fix)."""

@@ -22,6 +22,43 @@ def value_and_grad(f, x):
     return value, grad
 """,
         ),
+        (
+            "switches requires_grad on and then off again (an x that required grad no longer does)",
+            """
+def value_and_grad(f, x):
+    x.requires_grad_(True)
+    value = f(x)
+    (grad,) = torch.autograd.grad(value, x)
+    x.requires_grad_(False)
+    return value.item(), grad
+""",
+        ),
+        (
+            "central finite differences instead of autograd (approximate gradient)",
+            """
+def value_and_grad(f, x):
+    x = x.detach()
+    h = 1e-3
+    grad = torch.zeros_like(x)
+    flat = grad.view(-1)
+    for i in range(x.numel()):
+        step = torch.zeros_like(x).view(-1)
+        step[i] = h
+        step = step.view_as(x)
+        flat[i] = (f(x + step) - f(x - step)) / (2 * h)
+    return f(x).item(), grad
+""",
+        ),
+        (
+            "keeps the graph of the gradient (create_graph=True): the gradient requires grad",
+            """
+def value_and_grad(f, x):
+    x = x.detach().requires_grad_(True)
+    value = f(x)
+    (grad,) = torch.autograd.grad(value, x, create_graph=True)
+    return value.item(), grad
+""",
+        ),
     ],
     "jacobian": [
         (
@@ -69,6 +106,43 @@ def jacobian(f, x):
     return torch.stack(rows, dim=1)
 """,
         ),
+        (
+            "reuses one e_i buffer without clearing it (row i sums rows 0..i)",
+            """
+def jacobian(f, x):
+    x = x.detach().requires_grad_(True)
+    y = f(x)
+    e = torch.zeros_like(y)
+    rows = []
+    for i in range(y.shape[0]):
+        e[i] = 1.0
+        (row,) = torch.autograd.grad(y, x, grad_outputs=e, retain_graph=True)
+        rows.append(row)
+    return torch.stack(rows)
+""",
+        ),
+        (
+            "create_graph=True: the Jacobian of a non-linear f requires grad",
+            """
+def jacobian(f, x):
+    x = x.detach().requires_grad_(True)
+    y = f(x)
+    rows = []
+    for i in range(y.shape[0]):
+        e_i = torch.zeros_like(y)
+        e_i[i] = 1.0
+        (row,) = torch.autograd.grad(y, x, grad_outputs=e_i, create_graph=True)
+        rows.append(row)
+    return torch.stack(rows)
+""",
+        ),
+        (
+            "calls torch.autograd.functional.jacobian (the exercise forbids it)",
+            """
+def jacobian(f, x):
+    return torch.autograd.functional.jacobian(f, x.detach())
+""",
+        ),
     ],
     "accumulated_gradients": [
         (
@@ -104,6 +178,42 @@ def accumulated_gradients(model, loss_fn, X, y, micro_batch_size):
     for start in range(0, n, micro_batch_size):
         X_micro, y_micro = X[start:start + micro_batch_size], y[start:start + micro_batch_size]
         loss = loss_fn(model(X_micro), y_micro) / num_micro
+        loss.backward()
+    return [p.grad.clone() for p in model.parameters()]
+""",
+        ),
+        (
+            "calls the model on the whole batch at once (no micro-batches)",
+            """
+def accumulated_gradients(model, loss_fn, X, y, micro_batch_size):
+    model.zero_grad(set_to_none=True)
+    loss_fn(model(X), y).backward()
+    return [p.grad.clone() for p in model.parameters()]
+""",
+        ),
+        (
+            "returns the .grad tensors themselves, not clones (aliasing)",
+            """
+def accumulated_gradients(model, loss_fn, X, y, micro_batch_size):
+    model.zero_grad(set_to_none=True)
+    n = X.shape[0]
+    for start in range(0, n, micro_batch_size):
+        X_micro, y_micro = X[start:start + micro_batch_size], y[start:start + micro_batch_size]
+        loss = loss_fn(model(X_micro), y_micro) * (X_micro.shape[0] / n)
+        loss.backward()
+    return [p.grad for p in model.parameters()]
+""",
+        ),
+        (
+            "loops over n // micro_batch_size micro-batches (drops the smaller last one)",
+            """
+def accumulated_gradients(model, loss_fn, X, y, micro_batch_size):
+    model.zero_grad(set_to_none=True)
+    n = X.shape[0]
+    for k in range(n // micro_batch_size):
+        start = k * micro_batch_size
+        X_micro, y_micro = X[start:start + micro_batch_size], y[start:start + micro_batch_size]
+        loss = loss_fn(model(X_micro), y_micro) * (X_micro.shape[0] / n)
         loss.backward()
     return [p.grad.clone() for p in model.parameters()]
 """,
@@ -151,6 +261,58 @@ def fit_linear_gd(X, y, lr, num_steps):
     return w.detach()
 """,
         ),
+        (
+            "gradient written by hand, 2/n X^T (Xw - y): no autograd",
+            """
+def fit_linear_gd(X, y, lr, num_steps):
+    w = torch.zeros(X.shape[1], dtype=X.dtype, device=X.device)
+    for _ in range(num_steps):
+        grad = 2 * X.T @ (X @ w - y) / X.shape[0]
+        w = w - lr * grad
+    return w
+""",
+        ),
+        (
+            "w = w - lr * w.grad under no_grad: w stops being a leaf, the next backward raises",
+            """
+def fit_linear_gd(X, y, lr, num_steps):
+    w = torch.zeros(X.shape[1], dtype=X.dtype, device=X.device, requires_grad=True)
+    for _ in range(num_steps):
+        loss = ((X @ w - y) ** 2).mean()
+        loss.backward()
+        with torch.no_grad():
+            w = w - lr * w.grad
+    return w.detach()
+""",
+        ),
+        (
+            "range(1, num_steps): one step too few",
+            """
+def fit_linear_gd(X, y, lr, num_steps):
+    w = torch.zeros(X.shape[1], dtype=X.dtype, device=X.device, requires_grad=True)
+    for _ in range(1, num_steps):
+        loss = ((X @ w - y) ** 2).mean()
+        loss.backward()
+        with torch.no_grad():
+            w -= lr * w.grad
+        w.grad = None
+    return w.detach()
+""",
+        ),
+        (
+            "returns w itself (still requires grad)",
+            """
+def fit_linear_gd(X, y, lr, num_steps):
+    w = torch.zeros(X.shape[1], dtype=X.dtype, device=X.device, requires_grad=True)
+    for _ in range(num_steps):
+        loss = ((X @ w - y) ** 2).mean()
+        loss.backward()
+        with torch.no_grad():
+            w -= lr * w.grad
+        w.grad = None
+    return w
+""",
+        ),
     ],
     "nth_derivative": [
         (
@@ -175,6 +337,50 @@ def nth_derivative(f, x, n):
     return out.detach()
 """,
         ),
+        (
+            "takes the first derivative before the loop (n = 0 gives f', not f)",
+            """
+def nth_derivative(f, x, n):
+    x = x.detach().requires_grad_(True)
+    (out,) = torch.autograd.grad(f(x).sum(), x, create_graph=True)
+    for _ in range(n - 1):
+        (out,) = torch.autograd.grad(out.sum(), x, create_graph=True)
+    return out.detach()
+""",
+        ),
+        (
+            "uses .mean() instead of .sum() (divides by x.numel() at every order)",
+            """
+def nth_derivative(f, x, n):
+    x = x.detach().requires_grad_(True)
+    out = f(x)
+    for _ in range(n):
+        (out,) = torch.autograd.grad(out.mean(), x, create_graph=True)
+    return out.detach()
+""",
+        ),
+        (
+            "turns on requires_grad of the caller's x",
+            """
+def nth_derivative(f, x, n):
+    x.requires_grad_(True)
+    out = f(x)
+    for _ in range(n):
+        (out,) = torch.autograd.grad(out.sum(), x, create_graph=True)
+    return out.detach()
+""",
+        ),
+        (
+            "returns the result without detaching it (still requires grad)",
+            """
+def nth_derivative(f, x, n):
+    x = x.detach().requires_grad_(True)
+    out = f(x)
+    for _ in range(n):
+        (out,) = torch.autograd.grad(out.sum(), x, create_graph=True)
+    return out
+""",
+        ),
     ],
     "hessian_vector_product": [
         (
@@ -194,6 +400,44 @@ def hessian_vector_product(f, x, v):
     (g,) = torch.autograd.grad(f(x), x, create_graph=True)
     (h1,) = torch.autograd.grad(g.sum(), x)
     return (h1 * v).detach()
+""",
+        ),
+        (
+            "no create_graph in the first pass: the gradient cannot be differentiated again",
+            """
+def hessian_vector_product(f, x, v):
+    x = x.detach().requires_grad_(True)
+    (g,) = torch.autograd.grad(f(x), x)
+    (hv,) = torch.autograd.grad(g, x, grad_outputs=v)
+    return hv.detach()
+""",
+        ),
+        (
+            "torch.dot(g, v): works only for 1-D x",
+            """
+def hessian_vector_product(f, x, v):
+    x = x.detach().requires_grad_(True)
+    (g,) = torch.autograd.grad(f(x), x, create_graph=True)
+    (hv,) = torch.autograd.grad(torch.dot(g, v), x)
+    return hv.detach()
+""",
+        ),
+        (
+            "builds H with torch.autograd.functional.hessian (the exercise forbids it)",
+            """
+def hessian_vector_product(f, x, v):
+    H = torch.autograd.functional.hessian(f, x.detach())
+    return (H.reshape(x.numel(), x.numel()) @ v.reshape(-1)).reshape(x.shape)
+""",
+        ),
+        (
+            "create_graph=True in the second pass too: the result requires grad",
+            """
+def hessian_vector_product(f, x, v):
+    x = x.detach().requires_grad_(True)
+    (g,) = torch.autograd.grad(f(x), x, create_graph=True)
+    (hv,) = torch.autograd.grad(g, x, grad_outputs=v, create_graph=True)
+    return hv
 """,
         ),
     ],

@@ -44,6 +44,62 @@ def worker_info(environ, num_gpus):
     return WorkerInfo(rank, local_rank, world_size, "gloo", torch.device("cpu"))
 """,
         ),
+        (
+            "checks local_rank > num_gpus (off by one: two processes share the last GPU)",
+            """
+def worker_info(environ, num_gpus):
+    rank = int(environ.get("RANK", 0))
+    local_rank = int(environ.get("LOCAL_RANK", 0))
+    world_size = int(environ.get("WORLD_SIZE", 1))
+    if num_gpus > 0:
+        if local_rank > num_gpus:
+            raise ValueError("no GPU for this local rank")
+        return WorkerInfo(rank, local_rank, world_size, "nccl", torch.device("cuda", local_rank))
+    return WorkerInfo(rank, local_rank, world_size, "gloo", torch.device("cpu"))
+""",
+        ),
+        (
+            "asks torch.cuda.is_available() instead of using num_gpus",
+            """
+def worker_info(environ, num_gpus):
+    rank = int(environ.get("RANK", 0))
+    local_rank = int(environ.get("LOCAL_RANK", 0))
+    world_size = int(environ.get("WORLD_SIZE", 1))
+    if torch.cuda.is_available():
+        if local_rank >= torch.cuda.device_count():
+            raise ValueError("no GPU for this local rank")
+        return WorkerInfo(rank, local_rank, world_size, "nccl", torch.device("cuda", local_rank))
+    return WorkerInfo(rank, local_rank, world_size, "gloo", torch.device("cpu"))
+""",
+        ),
+        (
+            "device cuda without an index (every process on GPU 0)",
+            """
+def worker_info(environ, num_gpus):
+    rank = int(environ.get("RANK", 0))
+    local_rank = int(environ.get("LOCAL_RANK", 0))
+    world_size = int(environ.get("WORLD_SIZE", 1))
+    if num_gpus > 0:
+        if local_rank >= num_gpus:
+            raise ValueError("no GPU for this local rank")
+        return WorkerInfo(rank, local_rank, world_size, "nccl", torch.device("cuda"))
+    return WorkerInfo(rank, local_rank, world_size, "gloo", torch.device("cpu"))
+""",
+        ),
+        (
+            "reads the node's LOCAL_WORLD_SIZE as the world size",
+            """
+def worker_info(environ, num_gpus):
+    rank = int(environ.get("RANK", 0))
+    local_rank = int(environ.get("LOCAL_RANK", 0))
+    world_size = int(environ.get("LOCAL_WORLD_SIZE", environ.get("WORLD_SIZE", 1)))
+    if num_gpus > 0:
+        if local_rank >= num_gpus:
+            raise ValueError("no GPU for this local rank")
+        return WorkerInfo(rank, local_rank, world_size, "nccl", torch.device("cuda", local_rank))
+    return WorkerInfo(rank, local_rank, world_size, "gloo", torch.device("cpu"))
+""",
+        ),
     ],
     "shard_indices": [
         (
@@ -293,6 +349,38 @@ def scaled_lr(step, *, base_lr, base_batch_size, per_rank_batch_size, world_size
     return target
 """,
         ),
+        (
+            "integer division of the batch sizes (48 // 64 == 0)",
+            """
+def scaled_lr(step, *, base_lr, base_batch_size, per_rank_batch_size, world_size,
+              accumulation_steps=1, warmup_steps=0):
+    target = base_lr * (per_rank_batch_size * world_size * accumulation_steps // base_batch_size)
+    if step < warmup_steps:
+        return base_lr + (target - base_lr) * step / warmup_steps
+    return target
+""",
+        ),
+        (
+            "warm-up reaches the target one step early (divides by warmup_steps - 1)",
+            """
+def scaled_lr(step, *, base_lr, base_batch_size, per_rank_batch_size, world_size,
+              accumulation_steps=1, warmup_steps=0):
+    target = base_lr * per_rank_batch_size * world_size * accumulation_steps / base_batch_size
+    if step < warmup_steps:
+        return base_lr + (target - base_lr) * min(1.0, step / (warmup_steps - 1))
+    return target
+""",
+        ),
+        (
+            "min(1, step / warmup_steps) with no guard: warmup_steps=0 divides by zero",
+            """
+def scaled_lr(step, *, base_lr, base_batch_size, per_rank_batch_size, world_size,
+              accumulation_steps=1, warmup_steps=0):
+    target = base_lr * per_rank_batch_size * world_size * accumulation_steps / base_batch_size
+    alpha = min(1.0, step / warmup_steps)
+    return base_lr + (target - base_lr) * alpha
+""",
+        ),
     ],
     "save_on_rank0": [
         (
@@ -331,6 +419,67 @@ def save_on_rank0(state, path, rank):
             dist.barrier()
         return True
     return False
+""",
+        ),
+        (
+            "the barrier before the write (the others read a file rank 0 has not written yet)",
+            """
+def save_on_rank0(state, path, rank):
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+    if rank != 0:
+        return False
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent)
+    with os.fdopen(fd, "wb") as file:
+        torch.save(state, file)
+    os.replace(tmp, path)
+    return True
+""",
+        ),
+        (
+            "torch.save straight onto path (a crash mid-write leaves a corrupt checkpoint)",
+            """
+def save_on_rank0(state, path, rank):
+    if rank == 0:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        torch.save(state, path)
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+    return rank == 0
+""",
+        ),
+        (
+            "does not create the parent folder",
+            """
+def save_on_rank0(state, path, rank):
+    if rank == 0:
+        path = Path(path)
+        tmp = path.with_name(path.name + ".tmp")
+        torch.save(state, tmp)
+        os.replace(tmp, path)
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+    return rank == 0
+""",
+        ),
+        (
+            "copies the temporary file instead of replacing (leaves it behind)",
+            """
+def save_on_rank0(state, path, rank):
+    if rank == 0:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        torch.save(state, tmp)
+        import shutil
+
+        shutil.copyfile(tmp, path)
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+    return rank == 0
 """,
         ),
     ],

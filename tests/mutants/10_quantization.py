@@ -2,15 +2,20 @@
 
 MUTANTS = {
     "quantize_dequantize": [
-        ("no clamping: .to(dtype) wraps around (300 -> 44) instead of saturating", '''
+        (
+            "no clamping: .to(dtype) wraps around (300 -> 44) instead of saturating",
+            """
 def quantize(x, scale, zero_point, dtype):
     return (torch.round(x / scale) + zero_point).to(dtype)
 
 
 def dequantize(q, scale, zero_point):
     return (q.to(torch.float32) - zero_point) * scale
-'''),
-        ("rounds after adding the zero point: round(x / s + z) differs on ties", '''
+""",
+        ),
+        (
+            "rounds after adding the zero point: round(x / s + z) differs on ties",
+            """
 def quantize(x, scale, zero_point, dtype):
     info = torch.iinfo(dtype)
     return torch.clamp(torch.round(x / scale + zero_point), info.min, info.max).to(dtype)
@@ -18,8 +23,11 @@ def quantize(x, scale, zero_point, dtype):
 
 def dequantize(q, scale, zero_point):
     return (q.to(torch.float32) - zero_point) * scale
-'''),
-        ("truncates toward zero (.to(dtype)) instead of rounding", '''
+""",
+        ),
+        (
+            "truncates toward zero (.to(dtype)) instead of rounding",
+            """
 def quantize(x, scale, zero_point, dtype):
     info = torch.iinfo(dtype)
     return torch.clamp(x / scale + zero_point, info.min, info.max).to(dtype)
@@ -27,8 +35,11 @@ def quantize(x, scale, zero_point, dtype):
 
 def dequantize(q, scale, zero_point):
     return (q.to(torch.float32) - zero_point) * scale
-'''),
-        ("dequantize subtracts the zero point in uint8 arithmetic (wraps around)", '''
+""",
+        ),
+        (
+            "dequantize subtracts the zero point in uint8 arithmetic (wraps around)",
+            """
 def quantize(x, scale, zero_point, dtype):
     info = torch.iinfo(dtype)
     return torch.clamp(torch.round(x / scale) + zero_point, info.min, info.max).to(dtype)
@@ -36,10 +47,13 @@ def quantize(x, scale, zero_point, dtype):
 
 def dequantize(q, scale, zero_point):
     return ((q - zero_point) * scale).to(torch.float32)
-'''),
+""",
+        ),
     ],
     "choose_qparams": [
-        ("scale from the max only, max / (qmax - qmin), instead of (max - min)", '''
+        (
+            "scale from the max only, max / (qmax - qmin), instead of (max - min)",
+            """
 def choose_qparams(min_val, max_val, dtype, symmetric=False):
     info = torch.iinfo(dtype)
     qmin, qmax = info.min, info.max
@@ -54,8 +68,11 @@ def choose_qparams(min_val, max_val, dtype, symmetric=False):
         scale = torch.clamp(max_pos / (qmax - qmin), min=eps)
         zero_point = torch.clamp(qmin - torch.round(min_neg / scale).to(torch.int64), qmin, qmax)
     return scale, zero_point
-'''),
-        ("forgets to extend the range to include 0", '''
+""",
+        ),
+        (
+            "forgets to extend the range to include 0",
+            """
 def choose_qparams(min_val, max_val, dtype, symmetric=False):
     info = torch.iinfo(dtype)
     qmin, qmax = info.min, info.max
@@ -68,8 +85,11 @@ def choose_qparams(min_val, max_val, dtype, symmetric=False):
         scale = torch.clamp((max_val - min_val) / (qmax - qmin), min=eps)
         zero_point = torch.clamp(qmin - torch.round(min_val / scale).to(torch.int64), qmin, qmax)
     return scale, zero_point
-'''),
-        ("symmetric scale divides by (qmax - qmin) instead of (qmax - qmin) / 2", '''
+""",
+        ),
+        (
+            "symmetric scale divides by (qmax - qmin) instead of (qmax - qmin) / 2",
+            """
 def choose_qparams(min_val, max_val, dtype, symmetric=False):
     info = torch.iinfo(dtype)
     qmin, qmax = info.min, info.max
@@ -84,8 +104,11 @@ def choose_qparams(min_val, max_val, dtype, symmetric=False):
         scale = torch.clamp((max_pos - min_neg) / (qmax - qmin), min=eps)
         zero_point = torch.clamp(qmin - torch.round(min_neg / scale).to(torch.int64), qmin, qmax)
     return scale, zero_point
-'''),
-        ("no eps floor: an all-zero range gives scale 0", '''
+""",
+        ),
+        (
+            "no eps floor: an all-zero range gives scale 0",
+            """
 def choose_qparams(min_val, max_val, dtype, symmetric=False):
     info = torch.iinfo(dtype)
     qmin, qmax = info.min, info.max
@@ -98,10 +121,13 @@ def choose_qparams(min_val, max_val, dtype, symmetric=False):
         scale = (max_pos - min_neg) / (qmax - qmin)
         zero_point = torch.clamp(qmin - torch.round(min_neg / scale).to(torch.int64), qmin, qmax)
     return scale, zero_point
-'''),
+""",
+        ),
     ],
     "running_min_max_observer": [
-        ("remembers only the last batch instead of the running min/max", '''
+        (
+            "remembers only the last batch instead of the running min/max",
+            """
 class RunningMinMaxObserver(nn.Module):
     def __init__(self, dtype=torch.uint8, symmetric=False):
         super().__init__()
@@ -120,8 +146,11 @@ class RunningMinMaxObserver(nn.Module):
         if bool(self.min_val > self.max_val):
             raise RuntimeError("no data observed")
         return choose_qparams(self.min_val, self.max_val, self.dtype, self.symmetric)
-'''),
-        ("computes its own qparams and forgets to include 0 in the range", '''
+""",
+        ),
+        (
+            "computes its own qparams and forgets to include 0 in the range",
+            """
 class RunningMinMaxObserver(nn.Module):
     def __init__(self, dtype=torch.uint8, symmetric=False):
         super().__init__()
@@ -148,8 +177,11 @@ class RunningMinMaxObserver(nn.Module):
         scale = (self.max_val - self.min_val) / (info.max - info.min)
         zero_point = info.min - torch.round(self.min_val / scale).to(torch.int64)
         return scale, torch.clamp(zero_point, info.min, info.max)
-'''),
-        ("forward returns nothing (breaks the model it is attached to)", '''
+""",
+        ),
+        (
+            "forward returns nothing (breaks the model it is attached to)",
+            """
 class RunningMinMaxObserver(nn.Module):
     def __init__(self, dtype=torch.uint8, symmetric=False):
         super().__init__()
@@ -167,8 +199,11 @@ class RunningMinMaxObserver(nn.Module):
         if bool(self.min_val > self.max_val):
             raise RuntimeError("no data observed")
         return choose_qparams(self.min_val, self.max_val, self.dtype, self.symmetric)
-'''),
-        ("plain attributes instead of buffers, and silent defaults before calibration", '''
+""",
+        ),
+        (
+            "plain attributes instead of buffers, and silent defaults before calibration",
+            """
 class RunningMinMaxObserver(nn.Module):
     def __init__(self, dtype=torch.uint8, symmetric=False):
         super().__init__()
@@ -187,10 +222,13 @@ class RunningMinMaxObserver(nn.Module):
         if bool(self.min_val > self.max_val):
             return torch.tensor(1.0), torch.tensor(0)
         return choose_qparams(self.min_val, self.max_val, self.dtype, self.symmetric)
-'''),
+""",
+        ),
     ],
     "quantize_per_channel": [
-        ("reduces over the channel axis instead of over the other dimensions", '''
+        (
+            "reduces over the channel axis instead of over the other dimensions",
+            """
 def quantize_per_channel(weight, axis=0):
     w = weight.detach()
     scales, zero_points = choose_qparams(
@@ -200,8 +238,11 @@ def quantize_per_channel(weight, axis=0):
     shape[axis] = -1
     q = quantize(w, scales.view(shape), zero_points.view(shape), torch.int8)
     return q, scales, zero_points
-'''),
-        ("reshapes the scales to (C, 1, ...) whatever the axis (broadcasts along axis 0)", '''
+""",
+        ),
+        (
+            "reshapes the scales to (C, 1, ...) whatever the axis (broadcasts along axis 0)",
+            """
 def quantize_per_channel(weight, axis=0):
     w = weight.detach()
     channels = w.movedim(axis, 0).flatten(1)
@@ -211,52 +252,127 @@ def quantize_per_channel(weight, axis=0):
     shape = [-1] + [1] * (w.dim() - 1)
     q = quantize(w, scales.view(shape), 0, torch.int8)
     return q, scales, zero_points
-'''),
-        ("one scale for the whole tensor, repeated per channel", '''
+""",
+        ),
+        (
+            "one scale for the whole tensor, repeated per channel",
+            """
 def quantize_per_channel(weight, axis=0):
     w = weight.detach()
     scale, zero_point = choose_qparams(w.min(), w.max(), torch.int8, symmetric=True)
     q = quantize(w, scale, zero_point, torch.int8)
     channels = w.shape[axis]
     return q, scale.expand(channels).clone(), zero_point.expand(channels).clone()
-'''),
+""",
+        ),
+        (
+            "asymmetric qparams (symmetric=False): zero points that are not 0",
+            """
+def quantize_per_channel(weight, axis=0):
+    channels = weight.detach().movedim(axis, 0).flatten(1)
+    scales, zero_points = choose_qparams(channels.amin(dim=1), channels.amax(dim=1), torch.int8)
+    shape = [1] * weight.dim()
+    shape[axis] = -1
+    q = quantize(weight.detach(), scales.view(shape), zero_points.view(shape), torch.int8)
+    return q, scales, zero_points
+""",
+        ),
+        (
+            "handles a 2-d weight only (transposes for axis=1, reduces over dim 1)",
+            """
+def quantize_per_channel(weight, axis=0):
+    w = weight.detach()
+    rows = w if axis == 0 else w.T
+    scales, zero_points = choose_qparams(
+        rows.amin(dim=1), rows.amax(dim=1), torch.int8, symmetric=True
+    )
+    shape = [1] * w.dim()
+    shape[axis] = -1
+    q = quantize(w, scales.view(shape), zero_points.view(shape), torch.int8)
+    return q, scales, zero_points
+""",
+        ),
+        (
+            "divides the weight in place through .detach() (which shares its storage)",
+            """
+def quantize_per_channel(weight, axis=0):
+    w = weight.detach()
+    channels = w.movedim(axis, 0).flatten(1)
+    scales, zero_points = choose_qparams(
+        channels.amin(dim=1), channels.amax(dim=1), torch.int8, symmetric=True
+    )
+    shape = [1] * w.dim()
+    shape[axis] = -1
+    w /= scales.view(shape)
+    q = torch.clamp(torch.round(w), -128, 127).to(torch.int8)
+    return q, scales, zero_points
+""",
+        ),
+        (
+            "never detaches: the scales of a Parameter stay in its autograd graph",
+            """
+def quantize_per_channel(weight, axis=0):
+    channels = weight.movedim(axis, 0).flatten(1)
+    scales, zero_points = choose_qparams(
+        channels.amin(dim=1), channels.amax(dim=1), torch.int8, symmetric=True
+    )
+    shape = [1] * weight.dim()
+    shape[axis] = -1
+    q = quantize(weight, scales.view(shape), zero_points.view(shape), torch.int8)
+    return q, scales, zero_points
+""",
+        ),
     ],
     "dynamic_quantized_linear": [
-        ("forgets to subtract the activation zero point", '''
+        (
+            "forgets to subtract the activation zero point",
+            """
 def dynamic_quantized_linear(x, weight_q, weight_scale, bias=None):
     x_scale, x_zero_point = choose_qparams(x.min(), x.max(), torch.uint8)
     x_q = quantize(x, x_scale, x_zero_point, torch.uint8)
     accumulator = x_q.to(torch.int32) @ weight_q.to(torch.int32).T
     y = accumulator.to(torch.float32) * (x_scale * weight_scale)
     return y if bias is None else y + bias
-'''),
-        ("applies the per-channel weight scales along the batch dimension", '''
+""",
+        ),
+        (
+            "applies the per-channel weight scales along the batch dimension",
+            """
 def dynamic_quantized_linear(x, weight_q, weight_scale, bias=None):
     x_scale, x_zero_point = choose_qparams(x.min(), x.max(), torch.uint8)
     x_q = quantize(x, x_scale, x_zero_point, torch.uint8)
     accumulator = (x_q.to(torch.int32) - x_zero_point.to(torch.int32)) @ weight_q.to(torch.int32).T
     y = accumulator.to(torch.float32) * (x_scale * weight_scale[:, None])
     return y if bias is None else y + bias
-'''),
-        ("a fixed activation range [0, 1] instead of this batch's range", '''
+""",
+        ),
+        (
+            "a fixed activation range [0, 1] instead of this batch's range",
+            """
 def dynamic_quantized_linear(x, weight_q, weight_scale, bias=None):
     x_scale, x_zero_point = torch.tensor(1 / 255), torch.tensor(0)
     x_q = quantize(x, x_scale, x_zero_point, torch.uint8)
     accumulator = (x_q.to(torch.int32) - x_zero_point.to(torch.int32)) @ weight_q.to(torch.int32).T
     y = accumulator.to(torch.float32) * (x_scale * weight_scale)
     return y if bias is None else y + bias
-'''),
-        ("symmetric int8 activations instead of asymmetric uint8", '''
+""",
+        ),
+        (
+            "symmetric int8 activations instead of asymmetric uint8",
+            """
 def dynamic_quantized_linear(x, weight_q, weight_scale, bias=None):
     x_scale, x_zero_point = choose_qparams(x.min(), x.max(), torch.int8, symmetric=True)
     x_q = quantize(x, x_scale, x_zero_point, torch.int8)
     accumulator = (x_q.to(torch.int32) - x_zero_point.to(torch.int32)) @ weight_q.to(torch.int32).T
     y = accumulator.to(torch.float32) * (x_scale * weight_scale)
     return y if bias is None else y + bias
-'''),
+""",
+        ),
     ],
     "quantize_static": [
-        ("no calibration data: convert_pt2e right after prepare_pt2e", '''
+        (
+            "no calibration data: convert_pt2e right after prepare_pt2e",
+            """
 def quantize_static(model, calibration_batches):
     model = copy.deepcopy(model).eval()
     graph = torch.export.export(
@@ -266,8 +382,11 @@ def quantize_static(model, calibration_batches):
     quantizer.set_global(get_default_x86_inductor_quantization_config())
     prepared = prepare_pt2e(graph, quantizer)
     return remove_unused_weights(convert_pt2e(prepared))
-'''),
-        ("exported without a dynamic batch dimension", '''
+""",
+        ),
+        (
+            "exported without a dynamic batch dimension",
+            """
 def quantize_static(model, calibration_batches):
     model = copy.deepcopy(model).eval()
     graph = torch.export.export(model, (calibration_batches[0],)).module()
@@ -278,8 +397,11 @@ def quantize_static(model, calibration_batches):
         for batch in calibration_batches:
             prepared(batch)
     return remove_unused_weights(convert_pt2e(prepared))
-'''),
-        ("leaves the unused float weights attached (the file is bigger, not smaller)", '''
+""",
+        ),
+        (
+            "leaves the unused float weights attached (the file is bigger, not smaller)",
+            """
 def quantize_static(model, calibration_batches):
     model = copy.deepcopy(model).eval()
     graph = torch.export.export(
@@ -292,8 +414,11 @@ def quantize_static(model, calibration_batches):
         for batch in calibration_batches:
             prepared(batch)
     return convert_pt2e(prepared)
-'''),
-        ("calibrates the exported graph instead of the prepared one (observers see nothing)", '''
+""",
+        ),
+        (
+            "calibrates the exported graph instead of the prepared one (observers see nothing)",
+            """
 def quantize_static(model, calibration_batches):
     model = copy.deepcopy(model).eval()
     graph = torch.export.export(
@@ -306,24 +431,78 @@ def quantize_static(model, calibration_batches):
     quantizer.set_global(get_default_x86_inductor_quantization_config())
     prepared = prepare_pt2e(graph, quantizer)
     return remove_unused_weights(convert_pt2e(prepared))
-'''),
+""",
+        ),
     ],
     "fake_quantize_ste": [
-        ("plain torch.round: no straight-through gradient (the gradient is 0)", '''
+        (
+            "plain torch.round: no straight-through gradient (the gradient is 0)",
+            """
 def fake_quantize_ste(x, scale, zero_point, qmin, qmax):
     q = torch.clamp(torch.round(x / scale) + zero_point, qmin, qmax)
     return (q - zero_point) * scale
-'''),
-        ("straight-through everywhere: gradient 1 even where the value was clamped", '''
+""",
+        ),
+        (
+            "straight-through everywhere: gradient 1 even where the value was clamped",
+            """
 def fake_quantize_ste(x, scale, zero_point, qmin, qmax):
     q = torch.clamp(torch.round(x / scale) + zero_point, qmin, qmax)
     x_hat = (q - zero_point) * scale
     return x_hat.detach() + (x - x.detach())
-'''),
-        ("detaches the whole result: no gradient reaches x", '''
+""",
+        ),
+        (
+            "detaches the whole result: no gradient reaches x",
+            """
 def fake_quantize_ste(x, scale, zero_point, qmin, qmax):
     q = torch.clamp(torch.round(x.detach() / scale) + zero_point, qmin, qmax)
     return (q - zero_point) * scale
-'''),
+""",
+        ),
+        (
+            "calls PyTorch's own fake_quantize_* instead of writing the estimator",
+            """
+def fake_quantize_ste(x, scale, zero_point, qmin, qmax):
+    if isinstance(scale, torch.Tensor) and scale.numel() > 1:
+        zero_points = torch.zeros(scale.numel(), dtype=torch.int32) + zero_point
+        return torch.fake_quantize_per_channel_affine(
+            x, scale.reshape(-1), zero_points, 0, qmin, qmax
+        )
+    return torch.fake_quantize_per_tensor_affine(x, float(scale), int(zero_point), qmin, qmax)
+""",
+        ),
+        (
+            "decides 'inside' before rounding (x / scale + zero_point in range)",
+            """
+def fake_quantize_ste(x, scale, zero_point, qmin, qmax):
+    unrounded = x * (1.0 / scale) + zero_point
+    inside = ((unrounded >= qmin) & (unrounded <= qmax)).to(x.dtype)
+    q = torch.round(unrounded)
+    x_hat = (torch.clamp(q, qmin, qmax) - zero_point) * scale
+    return x_hat.detach() + inside * (x - x.detach())
+""",
+        ),
+        (
+            "strict inequalities: no gradient at exactly qmin or qmax",
+            """
+def fake_quantize_ste(x, scale, zero_point, qmin, qmax):
+    q = torch.round(x * (1.0 / scale)) + zero_point
+    inside = ((q > qmin) & (q < qmax)).to(x.dtype)
+    x_hat = (torch.clamp(q, qmin, qmax) - zero_point) * scale
+    return x_hat.detach() + inside * (x - x.detach())
+""",
+        ),
+        (
+            "turns the scale into a Python float (per-channel scales fail)",
+            """
+def fake_quantize_ste(x, scale, zero_point, qmin, qmax):
+    scale, zero_point = float(scale), int(zero_point)
+    q = torch.round(x * (1.0 / scale)) + zero_point
+    inside = ((q >= qmin) & (q <= qmax)).to(x.dtype)
+    x_hat = (torch.clamp(q, qmin, qmax) - zero_point) * scale
+    return x_hat.detach() + inside * (x - x.detach())
+""",
+        ),
     ],
 }

@@ -1,7 +1,7 @@
 """Known-wrong answers for chapter 11 (pruning); every one must fail its exercise's tests."""
 
 # The shrink_* solutions are long; their mutants share one builder with the bug switched in.
-_SHRINK_CONV = '''
+_SHRINK_CONV = """
 def shrink_conv_channels(model, keep, p=1.0):
     small = copy.deepcopy(model)
     conv1, bn1, conv2 = small.features[0], small.features[1], small.features[4]
@@ -21,7 +21,7 @@ def shrink_conv_channels(model, keep, p=1.0):
     small.features[0], small.features[4] = new_conv1, new_conv2
     BN_ASSIGN
     return small.train(model.training)
-'''
+"""
 _SHRINK_CONV_OK = {
     "SCORES": "scores = conv1.weight.detach().flatten(1).norm(p=p, dim=1)",
     "CONV2_IN": "keep",
@@ -41,7 +41,7 @@ def _shrink_conv(**changes: str) -> str:
     return source
 
 
-_SHRINK_LAST = '''
+_SHRINK_LAST = """
 def shrink_last_conv_channels(model, keep, p=1.0):
     small = copy.deepcopy(model)
     conv2, bn2, fc1 = small.features[4], small.features[5], small.classifier[1]
@@ -62,7 +62,7 @@ def shrink_last_conv_channels(model, keep, p=1.0):
         new_fc1.bias.copy_(fc1.bias)
     small.features[4], small.features[5], small.classifier[1] = new_conv2, new_bn2, new_fc1
     return small.train(model.training)
-'''
+"""
 _SHRINK_LAST_OK = {
     "STATS": (
         "new_bn2.running_mean.copy_(bn2.running_mean[kept]); "
@@ -81,7 +81,9 @@ def _shrink_last(**changes: str) -> str:
 
 MUTANTS = {
     "l1_mask": [
-        ("prunes the LARGEST magnitudes instead of the smallest", '''
+        (
+            "prunes the LARGEST magnitudes instead of the smallest",
+            """
 def l1_unstructured_mask(weight, amount):
     n = weight.numel()
     if isinstance(amount, int):
@@ -96,8 +98,11 @@ def l1_unstructured_mask(weight, amount):
     if k > 0:
         mask.view(-1)[torch.topk(weight.detach().abs().reshape(-1), k).indices] = 0
     return mask
-'''),
-        ("ranks signed values instead of magnitudes (prunes large negative weights)", '''
+""",
+        ),
+        (
+            "ranks signed values instead of magnitudes (prunes large negative weights)",
+            """
 def l1_unstructured_mask(weight, amount):
     n = weight.numel()
     if isinstance(amount, int):
@@ -112,8 +117,11 @@ def l1_unstructured_mask(weight, amount):
     if k > 0:
         mask.view(-1)[torch.topk(weight.detach().reshape(-1), k, largest=False).indices] = 0
     return mask
-'''),
-        ("truncates the count: int(amount * n) instead of round", '''
+""",
+        ),
+        (
+            "truncates the count: int(amount * n) instead of round",
+            """
 def l1_unstructured_mask(weight, amount):
     n = weight.numel()
     if isinstance(amount, int):
@@ -128,8 +136,11 @@ def l1_unstructured_mask(weight, amount):
     if k > 0:
         mask.view(-1)[torch.topk(weight.detach().abs().reshape(-1), k, largest=False).indices] = 0
     return mask
-'''),
-        ("rounds halves up (floor(x + 0.5)) instead of Python's round-half-to-even", '''
+""",
+        ),
+        (
+            "rounds halves up (floor(x + 0.5)) instead of Python's round-half-to-even",
+            """
 def l1_unstructured_mask(weight, amount):
     n = weight.numel()
     if isinstance(amount, int):
@@ -146,8 +157,11 @@ def l1_unstructured_mask(weight, amount):
     return mask
 
 import math
-'''),
-        ("treats every amount <= 1 as a fraction (amount=1 prunes everything)", '''
+""",
+        ),
+        (
+            "treats every amount <= 1 as a fraction (amount=1 prunes everything)",
+            """
 def l1_unstructured_mask(weight, amount):
     n = weight.numel()
     k = round(amount * n) if amount <= 1 else int(amount)
@@ -157,8 +171,11 @@ def l1_unstructured_mask(weight, amount):
     if k > 0:
         mask.view(-1)[torch.topk(weight.detach().abs().reshape(-1), k, largest=False).indices] = 0
     return mask
-'''),
-        ("threshold at the k-th smallest magnitude: prunes every tie, more than k entries", '''
+""",
+        ),
+        (
+            "threshold at the k-th smallest magnitude: prunes every tie, more than k entries",
+            """
 def l1_unstructured_mask(weight, amount):
     n = weight.numel()
     if isinstance(amount, int):
@@ -174,8 +191,11 @@ def l1_unstructured_mask(weight, amount):
         return torch.ones_like(magnitude)
     threshold = magnitude.reshape(-1).kthvalue(k).values
     return (magnitude > threshold).to(weight.dtype)
-'''),
-        ("no range checks: amount=11 on 10 entries silently prunes everything", '''
+""",
+        ),
+        (
+            "no range checks: amount=11 on 10 entries silently prunes everything",
+            """
 def l1_unstructured_mask(weight, amount):
     n = weight.numel()
     k = min(max(amount if isinstance(amount, int) else round(amount * n), 0), n)
@@ -183,8 +203,11 @@ def l1_unstructured_mask(weight, amount):
     if k > 0:
         mask.view(-1)[torch.topk(weight.detach().abs().reshape(-1), k, largest=False).indices] = 0
     return mask
-'''),
-        ("returns a bool mask instead of the weight's dtype", '''
+""",
+        ),
+        (
+            "returns a bool mask instead of the weight's dtype",
+            """
 def l1_unstructured_mask(weight, amount):
     n = weight.numel()
     if isinstance(amount, int):
@@ -199,24 +222,70 @@ def l1_unstructured_mask(weight, amount):
     if k > 0:
         mask.view(-1)[torch.topk(weight.detach().abs().reshape(-1), k, largest=False).indices] = False
     return mask
-'''),
+""",
+        ),
     ],
     "per_step_amount": [
-        ("divides the target by the number of steps (amounts do not add up)", '''
+        (
+            "divides the target by the number of steps (amounts do not add up)",
+            """
 def per_step_amount(final_sparsity, num_steps):
     if not 0.0 <= final_sparsity <= 1.0 or num_steps < 1:
         raise ValueError("out of range")
     return final_sparsity / num_steps
-'''),
-        ("takes the root of the sparsity instead of the density", '''
+""",
+        ),
+        (
+            "takes the root of the sparsity instead of the density",
+            """
 def per_step_amount(final_sparsity, num_steps):
     if not 0.0 <= final_sparsity <= 1.0 or num_steps < 1:
         raise ValueError("out of range")
     return final_sparsity ** (1.0 / num_steps)
-'''),
+""",
+        ),
+        (
+            "uses integer division in the exponent (1 // num_steps is 0 for two or more steps)",
+            """
+def per_step_amount(final_sparsity, num_steps):
+    if not 0.0 <= final_sparsity <= 1.0 or num_steps < 1:
+        raise ValueError("out of range")
+    return 1.0 - (1.0 - final_sparsity) ** (1 // num_steps)
+""",
+        ),
+        (
+            "rejects final_sparsity == 1.0 (open interval instead of the documented [0, 1])",
+            """
+def per_step_amount(final_sparsity, num_steps):
+    if not 0.0 <= final_sparsity < 1.0:
+        raise ValueError("final_sparsity must be below 1")
+    if num_steps < 1:
+        raise ValueError("num_steps must be at least 1")
+    return 1.0 - (1.0 - final_sparsity) ** (1.0 / num_steps)
+""",
+        ),
+        (
+            "returns a 0-dim tensor, not a Python float",
+            """
+def per_step_amount(final_sparsity, num_steps):
+    if not 0.0 <= final_sparsity <= 1.0 or num_steps < 1:
+        raise ValueError("out of range")
+    density = torch.tensor(1.0 - final_sparsity, dtype=torch.float64)
+    return 1.0 - density ** (1.0 / num_steps)
+""",
+        ),
+        (
+            "validates nothing (num_steps=0 divides by zero, 1.5 gives a complex number)",
+            """
+def per_step_amount(final_sparsity, num_steps):
+    return 1.0 - (1.0 - final_sparsity) ** (1.0 / num_steps)
+""",
+        ),
     ],
     "global_masks": [
-        ("prunes each tensor separately by the same fraction (per-layer, not global)", '''
+        (
+            "prunes each tensor separately by the same fraction (per-layer, not global)",
+            """
 def global_l1_masks(weights, amount):
     masks = []
     total = sum(w.numel() for w in weights)
@@ -227,8 +296,11 @@ def global_l1_masks(weights, amount):
             mask.view(-1)[torch.topk(w.detach().abs().reshape(-1), k, largest=False).indices] = 0
         masks.append(mask)
     return masks
-'''),
-        ("ranks signed values instead of magnitudes", '''
+""",
+        ),
+        (
+            "ranks signed values instead of magnitudes",
+            """
 def global_l1_masks(weights, amount):
     flat = torch.cat([w.detach().reshape(-1) for w in weights])
     k = amount if isinstance(amount, int) else round(amount * flat.numel())
@@ -237,8 +309,11 @@ def global_l1_masks(weights, amount):
         flat_mask[torch.topk(flat, k, largest=False).indices] = 0
     chunks = torch.split(flat_mask, [w.numel() for w in weights])
     return [c.view(w.shape) for c, w in zip(chunks, weights)]
-'''),
-        ("normalises each layer by its largest magnitude before ranking", '''
+""",
+        ),
+        (
+            "normalises each layer by its largest magnitude before ranking",
+            """
 def global_l1_masks(weights, amount):
     flat = torch.cat([(w.detach().abs() / w.detach().abs().max()).reshape(-1) for w in weights])
     k = amount if isinstance(amount, int) else round(amount * flat.numel())
@@ -247,10 +322,64 @@ def global_l1_masks(weights, amount):
         flat_mask[torch.topk(flat, k, largest=False).indices] = 0
     chunks = torch.split(flat_mask, [w.numel() for w in weights])
     return [c.view(w.shape).to(w.dtype) for c, w in zip(chunks, weights)]
-'''),
+""",
+        ),
+        (
+            "prunes everything at or below the k-th magnitude (ties prune more than k)",
+            """
+def global_l1_masks(weights, amount):
+    flat = torch.cat([w.detach().abs().reshape(-1) for w in weights])
+    k = amount if isinstance(amount, int) else round(amount * flat.numel())
+    if k == 0:
+        return [torch.ones_like(w) for w in weights]
+    threshold = flat.kthvalue(k).values
+    return [(w.detach().abs() > threshold).to(w.dtype) for w in weights]
+""",
+        ),
+        (
+            "truncates k with int() where PyTorch rounds",
+            """
+def global_l1_masks(weights, amount):
+    flat = torch.cat([w.detach().reshape(-1) for w in weights])
+    k = amount if isinstance(amount, int) else int(amount * flat.numel())
+    flat_mask = torch.ones_like(flat)
+    if k > 0:
+        flat_mask[torch.topk(flat.abs(), k, largest=False).indices] = 0
+    chunks = torch.split(flat_mask, [w.numel() for w in weights])
+    return [c.view(w.shape).to(w.dtype) for c, w in zip(chunks, weights)]
+""",
+        ),
+        (
+            "treats any amount <= 1 as a fraction (the int 1 prunes everything)",
+            """
+def global_l1_masks(weights, amount):
+    flat = torch.cat([w.detach().reshape(-1) for w in weights])
+    k = round(amount * flat.numel()) if amount <= 1 else int(amount)
+    flat_mask = torch.ones_like(flat)
+    if k > 0:
+        flat_mask[torch.topk(flat.abs(), k, largest=False).indices] = 0
+    chunks = torch.split(flat_mask, [w.numel() for w in weights])
+    return [c.view(w.shape).to(w.dtype) for c, w in zip(chunks, weights)]
+""",
+        ),
+        (
+            "builds the flat mask with torch.ones(n): float32 on the CPU whatever the weights",
+            """
+def global_l1_masks(weights, amount):
+    flat = torch.cat([w.detach().reshape(-1) for w in weights])
+    k = amount if isinstance(amount, int) else round(amount * flat.numel())
+    flat_mask = torch.ones(flat.numel())
+    if k > 0:
+        flat_mask[torch.topk(flat.abs(), k, largest=False).indices.cpu()] = 0
+    chunks = torch.split(flat_mask, [w.numel() for w in weights])
+    return [c.view(w.shape) for c, w in zip(chunks, weights)]
+""",
+        ),
     ],
     "weight_sparsity": [
-        ("counts the parameters, i.e. weight_orig on pruned modules (sees no zeros)", '''
+        (
+            "counts the parameters, i.e. weight_orig on pruned modules (sees no zeros)",
+            """
 def weight_sparsity(model):
     zeros = total = 0
     for name, p in model.named_parameters():
@@ -258,8 +387,11 @@ def weight_sparsity(model):
             zeros += int((p == 0).sum())
             total += p.numel()
     return zeros / total if total else 0.0
-'''),
-        ("counts the zeros of the masks: 0 after prune.remove, blind to genuine zeros", '''
+""",
+        ),
+        (
+            "counts the zeros of the masks: 0 after prune.remove, blind to genuine zeros",
+            """
 def weight_sparsity(model):
     zeros = total = 0
     for module in model.modules():
@@ -268,16 +400,22 @@ def weight_sparsity(model):
             if hasattr(module, "weight_mask"):
                 zeros += int((module.weight_mask == 0).sum())
     return zeros / total if total else 0.0
-'''),
-        ("averages the per-layer sparsities (a 30-weight layer counts like a 1440-weight one)", '''
+""",
+        ),
+        (
+            "averages the per-layer sparsities (a 30-weight layer counts like a 1440-weight one)",
+            """
 def weight_sparsity(model):
     per_layer = [
         (m.weight == 0).float().mean().item()
         for m in model.modules() if isinstance(m, (nn.Linear, nn.Conv2d))
     ]
     return sum(per_layer) / len(per_layer) if per_layer else 0.0
-'''),
-        ("counts every parameter and buffer named weight/bias (BatchNorm, biases included)", '''
+""",
+        ),
+        (
+            "counts every parameter and buffer named weight/bias (BatchNorm, biases included)",
+            """
 def weight_sparsity(model):
     zeros = total = 0
     for module in model.modules():
@@ -287,17 +425,23 @@ def weight_sparsity(model):
                 zeros += int((t == 0).sum())
                 total += t.numel()
     return zeros / total if total else 0.0
-'''),
+""",
+        ),
     ],
     "make_permanent": [
-        ("removes only 'weight': a pruned bias keeps bias_orig and bias_mask", '''
+        (
+            "removes only 'weight': a pruned bias keeps bias_orig and bias_mask",
+            """
 def make_pruning_permanent(model):
     for module in model.modules():
         if hasattr(module, "weight_orig"):
             prune.remove(module, "weight")
     return model
-'''),
-        ("restores weight_orig instead of folding in the mask (the zeros come back)", '''
+""",
+        ),
+        (
+            "restores weight_orig instead of folding in the mask (the zeros come back)",
+            """
 def make_pruning_permanent(model):
     for module in model.modules():
         for key in list(module._forward_pre_hooks):
@@ -311,62 +455,101 @@ def make_pruning_permanent(model):
                 module.register_parameter(name, nn.Parameter(original.detach()))
                 del module._forward_pre_hooks[key]
     return model
-'''),
-        ("only detaches the hooks: weight_orig and weight_mask stay in the state_dict", '''
+""",
+        ),
+        (
+            "only detaches the hooks: weight_orig and weight_mask stay in the state_dict",
+            """
 def make_pruning_permanent(model):
     for module in model.modules():
         for key in list(module._forward_pre_hooks):
             if isinstance(module._forward_pre_hooks[key], prune.BasePruningMethod):
                 del module._forward_pre_hooks[key]
     return model
-'''),
-        ("returns a pruned copy and leaves the model as it was", '''
+""",
+        ),
+        (
+            "returns a pruned copy and leaves the model as it was",
+            """
 def make_pruning_permanent(model):
     model = copy.deepcopy(model)
     for module in model.modules():
         for name in [n[:-5] for n, _ in module.named_parameters(recurse=False) if n.endswith("_orig")]:
             prune.remove(module, name)
     return model
-'''),
+""",
+        ),
     ],
     "shrink_conv": [
-        ("forgets to slice the BatchNorm (bn1 keeps all channels)", _shrink_conv(
-            BN_ASSIGN="pass", STATS="pass"
-        )),
-        ("copies BatchNorm's affine parameters but not its running statistics", _shrink_conv(
-            STATS="pass"
-        )),
-        ("slices conv2 on the wrong dim (its output channels)", _shrink_conv(
-            CONV2_COPY="new_conv2.weight.copy_(conv2.weight[kept])",
-        )),
-        ("ranks by a norm over the wrong dim (per kernel position, not per filter)", _shrink_conv(
-            SCORES="scores = conv1.weight.detach().flatten(1).norm(p=p, dim=0)",
-        )),
-        ("keeps the SMALLEST filters", _shrink_conv(
-            SCORES="scores = -conv1.weight.detach().flatten(1).norm(p=p, dim=1)",
-        )),
-        ("keeps the first `keep` channels, whatever their norm", _shrink_conv(
-            SCORES="scores = torch.arange(conv1.out_channels, 0, -1, dtype=torch.float32)",
-        )),
-        ("ranks by the signed sum of the filter instead of a norm", _shrink_conv(
-            SCORES="scores = conv1.weight.detach().flatten(1).sum(dim=1)",
-        )),
-        ("ignores p: always L1", _shrink_conv(
-            SCORES="scores = conv1.weight.detach().flatten(1).abs().sum(dim=1)",
-        )),
+        (
+            "forgets to slice the BatchNorm (bn1 keeps all channels)",
+            _shrink_conv(BN_ASSIGN="pass", STATS="pass"),
+        ),
+        (
+            "copies BatchNorm's affine parameters but not its running statistics",
+            _shrink_conv(STATS="pass"),
+        ),
+        (
+            "slices conv2 on the wrong dim (its output channels)",
+            _shrink_conv(
+                CONV2_COPY="new_conv2.weight.copy_(conv2.weight[kept])",
+            ),
+        ),
+        (
+            "ranks by a norm over the wrong dim (per kernel position, not per filter)",
+            _shrink_conv(
+                SCORES="scores = conv1.weight.detach().flatten(1).norm(p=p, dim=0)",
+            ),
+        ),
+        (
+            "keeps the SMALLEST filters",
+            _shrink_conv(
+                SCORES="scores = -conv1.weight.detach().flatten(1).norm(p=p, dim=1)",
+            ),
+        ),
+        (
+            "keeps the first `keep` channels, whatever their norm",
+            _shrink_conv(
+                SCORES="scores = torch.arange(conv1.out_channels, 0, -1, dtype=torch.float32)",
+            ),
+        ),
+        (
+            "ranks by the signed sum of the filter instead of a norm",
+            _shrink_conv(
+                SCORES="scores = conv1.weight.detach().flatten(1).sum(dim=1)",
+            ),
+        ),
+        (
+            "ignores p: always L1",
+            _shrink_conv(
+                SCORES="scores = conv1.weight.detach().flatten(1).abs().sum(dim=1)",
+            ),
+        ),
     ],
     "shrink_last": [
-        ("slices fc1's columns channel-last (c + C*k) instead of in blocks of 49", _shrink_last(
-            FC1_WEIGHT="fc1.weight.view(hidden, spatial, c)[:, :, kept].reshape(hidden, -1)",
-        )),
-        ("slices fc1 with the channel indices only (one column per channel)", _shrink_last(
-            FC1_WEIGHT="fc1.weight[:, kept]",
-        )),
-        ("copies BatchNorm's affine parameters but not its running statistics", _shrink_last(
-            STATS="pass",
-        )),
-        ("keeps the first `keep` conv2 channels, whatever their norm", _shrink_last().replace(
-            "kept = torch.topk(scores, keep).indices.sort().values", "kept = torch.arange(keep)"
-        )),
+        (
+            "slices fc1's columns channel-last (c + C*k) instead of in blocks of 49",
+            _shrink_last(
+                FC1_WEIGHT="fc1.weight.view(hidden, spatial, c)[:, :, kept].reshape(hidden, -1)",
+            ),
+        ),
+        (
+            "slices fc1 with the channel indices only (one column per channel)",
+            _shrink_last(
+                FC1_WEIGHT="fc1.weight[:, kept]",
+            ),
+        ),
+        (
+            "copies BatchNorm's affine parameters but not its running statistics",
+            _shrink_last(
+                STATS="pass",
+            ),
+        ),
+        (
+            "keeps the first `keep` conv2 channels, whatever their norm",
+            _shrink_last().replace(
+                "kept = torch.topk(scores, keep).indices.sort().values", "kept = torch.arange(keep)"
+            ),
+        ),
     ],
 }

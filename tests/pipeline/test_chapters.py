@@ -3,7 +3,7 @@
 Per chapter: the source passes `course check`; notebooks/ is exactly what `course build` makes now;
 the solution executes under nbval in quick mode; real nbgrader autograding gives the solution full
 marks and the release zero; the release fails only with NotImplementedError; every recorded
-mutant (known-wrong answer) is rejected by its exercise's tests.
+mutant (known-wrong answer; `course check` wants four per exercise) is rejected by its tests.
 """
 
 from __future__ import annotations

@@ -62,6 +62,12 @@ def chapter_text(count: int = 5) -> str:
     return CHAPTER.format(exercises=exercises)
 
 
+def tiny_mutants(i: int) -> list[tuple[str, str]]:
+    """Four wrong answers to exercise ``i`` of the tiny chapter (``times_i(x) == i * x``)."""
+    wrong = {"adds": f"x + {i}", "off by one": f"x * {i + 1}", "returns 0": "0", "squares": "x * x"}
+    return [(why, f"def times_{i}(x):\n    return {body}\n") for why, body in wrong.items()]
+
+
 @pytest.fixture
 def tiny_course(tmp_path: Path) -> config.CourseConfig:
     """A course with one five-exercise chapter `00_tiny` and its mutants; not yet built."""
@@ -74,9 +80,6 @@ def tiny_course(tmp_path: Path) -> config.CourseConfig:
     notebook.write(
         notebook.from_percent(chapter_text()), root / "solutions" / "00_tiny" / "00_tiny.ipynb"
     )
-    entries = "\n".join(
-        f'    "ex{i}": [("adds instead", "def times_{i}(x):\\n    return x + {i}\\n")],'
-        for i in range(1, 6)
-    )
+    entries = "\n".join(f'    "ex{i}": {tiny_mutants(i)!r},' for i in range(1, 6))
     (root / "tests" / "mutants" / "00_tiny.py").write_text(MUTANTS.format(entries=entries))
     return config.load(root)

@@ -68,4 +68,5 @@ def test_outputs_star_imports_and_missing_mutants_are_reported(tiny_course) -> N
     )
     problems = " ".join(_problems(tiny_course))
     assert "has outputs" in problems and "star import" in problems
-    assert "exercise ex2 has no mutant" in problems
+    assert "exercise ex2 has 0 mutant(s) in 00_tiny.py, fewer than 4" in problems
+    assert "exercise ex1 has 1 mutant(s) in 00_tiny.py, fewer than 4" in problems
