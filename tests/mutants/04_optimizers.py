@@ -43,6 +43,70 @@ def train_steps(model, X, y, loss_fn, optimizer, num_steps):
     return losses
 """,
         ),
+        (
+            "updates the parameters by hand (p -= lr * p.grad) instead of optimizer.step(): "
+            "right for plain SGD only, ignores momentum and Adam's state",
+            """
+def train_steps(model, X, y, loss_fn, optimizer, num_steps):
+    losses = []
+    lr = optimizer.param_groups[0]["lr"]
+    for _ in range(num_steps):
+        optimizer.zero_grad()
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        with torch.no_grad():
+            for p in model.parameters():
+                p -= lr * p.grad
+        losses.append(loss.item())
+    return losses
+""",
+        ),
+        (
+            "squeezes the (N, 1) prediction to (N,): the loss broadcasts it against y (N, 1) "
+            "to an (N, N) matrix and trains on the wrong objective",
+            """
+def train_steps(model, X, y, loss_fn, optimizer, num_steps):
+    losses = []
+    for _ in range(num_steps):
+        optimizer.zero_grad()
+        loss = loss_fn(model(X).squeeze(), y)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+""",
+        ),
+        (
+            "off by one: records the loss after each step instead of before it",
+            """
+def train_steps(model, X, y, loss_fn, optimizer, num_steps):
+    losses = []
+    for _ in range(num_steps):
+        optimizer.zero_grad()
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        optimizer.step()
+        with torch.no_grad():
+            losses.append(loss_fn(model(X), y).item())
+    return losses
+""",
+        ),
+        (
+            "boundary num_steps=0: a do-while loop always takes one step, so the model changes "
+            "and one loss comes back",
+            """
+def train_steps(model, X, y, loss_fn, optimizer, num_steps):
+    losses = []
+    while True:
+        optimizer.zero_grad()
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+        if len(losses) >= num_steps:
+            return losses
+""",
+        ),
     ],
     "sgd_update": [
         (

@@ -2,7 +2,9 @@
 
 MUTANTS = {
     "window_dataset": [
-        ("off-by-one length: len(series) - window, so the last item has a short target", '''
+        (
+            "off-by-one length: len(series) - window, so the last item has a short target",
+            """
 class WindowDataset(Dataset):
     def __init__(self, series, window, horizon=1):
         if window < 1 or horizon < 1 or len(series) < window + horizon:
@@ -19,8 +21,11 @@ class WindowDataset(Dataset):
             raise IndexError(index)
         split = index + self.window
         return self.series[index:split], self.series[split : split + self.horizon]
-'''),
-        ("no IndexError: slicing past the end returns short windows, iteration never stops", '''
+""",
+        ),
+        (
+            "no IndexError: slicing past the end returns short windows, iteration never stops",
+            """
 class WindowDataset(Dataset):
     def __init__(self, series, window, horizon=1):
         if window < 1 or horizon < 1 or len(series) < window + horizon:
@@ -33,8 +38,11 @@ class WindowDataset(Dataset):
     def __getitem__(self, index):
         split = index + self.window
         return self.series[index:split], self.series[split : split + self.horizon]
-'''),
-        ("negative indices not converted: ds[-1] slices series[-1:w-1] (empty)", '''
+""",
+        ),
+        (
+            "negative indices not converted: ds[-1] slices series[-1:w-1] (empty)",
+            """
 class WindowDataset(Dataset):
     def __init__(self, series, window, horizon=1):
         if window < 1 or horizon < 1 or len(series) < window + horizon:
@@ -49,10 +57,99 @@ class WindowDataset(Dataset):
             raise IndexError(index)
         split = index + self.window
         return self.series[index:split], self.series[split : split + self.horizon]
-'''),
+""",
+        ),
+        (
+            "horizon=1 returns the target as a 0-d scalar series[i + window] instead of a length-1 slice",
+            """
+class WindowDataset(Dataset):
+    def __init__(self, series, window, horizon=1):
+        if window < 1 or horizon < 1 or series.dim() != 1 or len(series) < window + horizon:
+            raise ValueError("bad arguments")
+        self.series, self.window, self.horizon = series, window, horizon
+
+    def __len__(self):
+        return len(self.series) - self.window - self.horizon + 1
+
+    def __getitem__(self, index):
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        split = index + self.window
+        if self.horizon == 1:
+            return self.series[index:split], self.series[split]
+        return self.series[index:split], self.series[split : split + self.horizon]
+""",
+        ),
+        (
+            "boundary: rejects a series of exactly window + horizon values (<= instead of <)",
+            """
+class WindowDataset(Dataset):
+    def __init__(self, series, window, horizon=1):
+        if window < 1 or horizon < 1 or series.dim() != 1 or len(series) <= window + horizon:
+            raise ValueError("bad arguments")
+        self.series, self.window, self.horizon = series, window, horizon
+
+    def __len__(self):
+        return len(self.series) - self.window - self.horizon + 1
+
+    def __getitem__(self, index):
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        split = index + self.window
+        return self.series[index:split], self.series[split : split + self.horizon]
+""",
+        ),
+        (
+            "casts the series to float32: only the visible dtype survives (float64 data loses precision)",
+            """
+class WindowDataset(Dataset):
+    def __init__(self, series, window, horizon=1):
+        if window < 1 or horizon < 1 or series.dim() != 1 or len(series) < window + horizon:
+            raise ValueError("bad arguments")
+        self.series, self.window, self.horizon = series.float(), window, horizon
+
+    def __len__(self):
+        return len(self.series) - self.window - self.horizon + 1
+
+    def __getitem__(self, index):
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        split = index + self.window
+        return self.series[index:split], self.series[split : split + self.horizon]
+""",
+        ),
+        (
+            "window and horizon not validated: window=0 gives empty inputs",
+            """
+class WindowDataset(Dataset):
+    def __init__(self, series, window, horizon=1):
+        if series.dim() != 1 or len(series) < window + horizon:
+            raise ValueError("series too short")
+        self.series, self.window, self.horizon = series, window, horizon
+
+    def __len__(self):
+        return len(self.series) - self.window - self.horizon + 1
+
+    def __getitem__(self, index):
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        split = index + self.window
+        return self.series[index:split], self.series[split : split + self.horizon]
+""",
+        ),
     ],
     "numpy_dataset": [
-        ("torch.from_numpy keeps float64 features and int32 labels", '''
+        (
+            "torch.from_numpy keeps float64 features and int32 labels",
+            """
 class NumpyDataset(Dataset):
     def __init__(self, X, y):
         if len(X) != len(y):
@@ -65,8 +162,11 @@ class NumpyDataset(Dataset):
 
     def __getitem__(self, index):
         return self.X[index], self.y[index]
-'''),
-        ("features fixed, but labels stay int32 (CrossEntropyLoss wants int64)", '''
+""",
+        ),
+        (
+            "features fixed, but labels stay int32 (CrossEntropyLoss wants int64)",
+            """
 class NumpyDataset(Dataset):
     def __init__(self, X, y):
         if len(X) != len(y):
@@ -79,8 +179,11 @@ class NumpyDataset(Dataset):
 
     def __getitem__(self, index):
         return self.X[index], self.y[index]
-'''),
-        ("labels converted to float32 along with the features", '''
+""",
+        ),
+        (
+            "labels converted to float32 along with the features",
+            """
 class NumpyDataset(Dataset):
     def __init__(self, X, y):
         if len(X) != len(y):
@@ -93,10 +196,79 @@ class NumpyDataset(Dataset):
 
     def __getitem__(self, index):
         return self.X[index], self.y[index]
-'''),
+""",
+        ),
+        (
+            "converts in every __getitem__ call instead of once in __init__",
+            """
+class NumpyDataset(Dataset):
+    def __init__(self, X, y):
+        if len(X) != len(y):
+            raise ValueError("length mismatch")
+        self.X, self.y = X, y
+
+    def __len__(self):
+        return len(self.y)
+
+    def __getitem__(self, index):
+        return (torch.tensor(self.X[index], dtype=torch.float32),
+                torch.tensor(self.y[index], dtype=torch.int64))
+""",
+        ),
+        (
+            "labels reshaped to a column (N, 1): each label is a 1-element vector, not 0-d",
+            """
+class NumpyDataset(Dataset):
+    def __init__(self, X, y):
+        if len(X) != len(y):
+            raise ValueError("length mismatch")
+        self.X = torch.as_tensor(X, dtype=torch.float32)
+        self.y = torch.as_tensor(y, dtype=torch.int64).reshape(-1, 1)
+
+    def __len__(self):
+        return len(self.y)
+
+    def __getitem__(self, index):
+        return self.X[index], self.y[index]
+""",
+        ),
+        (
+            "lengths of X and y not checked: a mismatch fails later, inside the DataLoader",
+            """
+class NumpyDataset(Dataset):
+    def __init__(self, X, y):
+        self.X = torch.as_tensor(X, dtype=torch.float32)
+        self.y = torch.as_tensor(y, dtype=torch.int64)
+
+    def __len__(self):
+        return len(self.y)
+
+    def __getitem__(self, index):
+        return self.X[index], self.y[index]
+""",
+        ),
+        (
+            "__len__ reads the wrong dimension: X.shape[1] (the number of features)",
+            """
+class NumpyDataset(Dataset):
+    def __init__(self, X, y):
+        if len(X) != len(y):
+            raise ValueError("length mismatch")
+        self.X = torch.as_tensor(X, dtype=torch.float32)
+        self.y = torch.as_tensor(y, dtype=torch.int64)
+
+    def __len__(self):
+        return self.X.shape[1]
+
+    def __getitem__(self, index):
+        return self.X[index], self.y[index]
+""",
+        ),
     ],
     "pad_collate": [
-        ("pads every batch to a fixed length (16) instead of the batch's longest sequence", '''
+        (
+            "pads every batch to a fixed length (16) instead of the batch's longest sequence",
+            """
 def pad_collate(batch, padding_value=0):
     max_len = 16
     seqs = [seq for seq, _ in batch]
@@ -107,8 +279,11 @@ def pad_collate(batch, padding_value=0):
     mask = torch.arange(max_len) < lengths[:, None]
     labels = torch.tensor([label for _, label in batch])
     return padded, lengths, mask, labels
-'''),
-        ("pads on the left (padding_side='left'), so position t differs between rows", '''
+""",
+        ),
+        (
+            "pads on the left (padding_side='left'), so position t differs between rows",
+            """
 def pad_collate(batch, padding_value=0):
     seqs = [seq for seq, _ in batch]
     lengths = torch.tensor([len(s) for s in seqs])
@@ -117,8 +292,11 @@ def pad_collate(batch, padding_value=0):
     mask = torch.arange(padded.shape[1]).flip(0) < lengths[:, None]
     labels = torch.tensor([label for _, label in batch])
     return padded, lengths, mask, labels
-'''),
-        ("mask inverted: True at the padding", '''
+""",
+        ),
+        (
+            "mask inverted: True at the padding",
+            """
 def pad_collate(batch, padding_value=0):
     seqs = [seq for seq, _ in batch]
     lengths = torch.tensor([len(s) for s in seqs])
@@ -126,8 +304,11 @@ def pad_collate(batch, padding_value=0):
     mask = torch.arange(padded.shape[1]) >= lengths[:, None]
     labels = torch.tensor([label for _, label in batch])
     return padded, lengths, mask, labels
-'''),
-        ("ignores padding_value (always pads with 0)", '''
+""",
+        ),
+        (
+            "ignores padding_value (always pads with 0)",
+            """
 def pad_collate(batch, padding_value=0):
     seqs = [seq for seq, _ in batch]
     lengths = torch.tensor([len(s) for s in seqs])
@@ -135,32 +316,71 @@ def pad_collate(batch, padding_value=0):
     mask = torch.arange(padded.shape[1]) < lengths[:, None]
     labels = torch.tensor([label for _, label in batch])
     return padded, lengths, mask, labels
-'''),
+""",
+        ),
     ],
     "balanced_weights": [
-        ("one weight per class instead of one per sample", '''
+        (
+            "one weight per class instead of one per sample",
+            """
 def balanced_sample_weights(targets):
     return 1.0 / torch.bincount(targets).double()
-'''),
-        ("weights proportional to the class count (favours the common classes even more)", '''
+""",
+        ),
+        (
+            "weights proportional to the class count (favours the common classes even more)",
+            """
 def balanced_sample_weights(targets):
     return torch.bincount(targets).double()[targets]
-'''),
-        ("integer division 1 // count: all weights 0 except for classes with one sample", '''
+""",
+        ),
+        (
+            "integer division 1 // count: all weights 0 except for classes with one sample",
+            """
 def balanced_sample_weights(targets):
     return (1 // torch.bincount(targets))[targets]
-'''),
+""",
+        ),
+        (
+            "unique(return_counts=True) indexed by label: only right when the labels are 0..C-1 with no gap",
+            """
+def balanced_sample_weights(targets):
+    _, counts = torch.unique(targets, return_counts=True)
+    return (1.0 / counts.double())[targets]
+""",
+        ),
+        (
+            "adds 1 to every count 'to avoid division by zero': 1 / (n + 1) is not balanced",
+            """
+def balanced_sample_weights(targets):
+    counts = torch.bincount(targets)
+    return (1.0 / (counts.double() + 1))[targets]
+""",
+        ),
+        (
+            "square-root inverse frequency 1 / sqrt(n): only partly balanced",
+            """
+def balanced_sample_weights(targets):
+    counts = torch.bincount(targets)
+    return (1.0 / counts.double().sqrt())[targets]
+""",
+        ),
     ],
     "sharded_stream": [
-        ("ignores get_worker_info(): every worker yields the whole stream", '''
+        (
+            "ignores get_worker_info(): every worker yields the whole stream",
+            """
 class ShardedStream(IterableDataset):
     def __init__(self, items):
         self.items = items
 
     def __iter__(self):
         return iter(self.items)
-'''),
-        ("contiguous shards of len // num_workers items: the remainder is lost", '''
+""",
+        ),
+        (
+            "contiguous shards of len // num_workers items: the remainder is lost",
+            """
 class ShardedStream(IterableDataset):
     def __init__(self, items):
         self.items = items
@@ -172,8 +392,11 @@ class ShardedStream(IterableDataset):
         per_worker = len(self.items) // info.num_workers
         start = info.id * per_worker
         return iter(self.items[start : start + per_worker])
-'''),
-        ("crashes in the main process (get_worker_info() is None there)", '''
+""",
+        ),
+        (
+            "crashes in the main process (get_worker_info() is None there)",
+            """
 class ShardedStream(IterableDataset):
     def __init__(self, items):
         self.items = items
@@ -181,16 +404,64 @@ class ShardedStream(IterableDataset):
     def __iter__(self):
         info = get_worker_info()
         return (self.items[i] for i in range(info.id, len(self.items), info.num_workers))
-'''),
+""",
+        ),
+        (
+            "returns a list from __iter__ (a list is iterable but not an iterator: iter() raises TypeError)",
+            """
+class ShardedStream(IterableDataset):
+    def __init__(self, items):
+        self.items = items
+
+    def __iter__(self):
+        info = get_worker_info()
+        if info is None:
+            return list(self.items)
+        return list(self.items[info.id :: info.num_workers])
+""",
+        ),
+        (
+            "shards by overwriting self.items: a persistent worker's second epoch re-shards its own shard",
+            """
+class ShardedStream(IterableDataset):
+    def __init__(self, items):
+        self.items = items
+
+    def __iter__(self):
+        info = get_worker_info()
+        if info is not None:
+            self.items = self.items[info.id :: info.num_workers]
+        return iter(self.items)
+""",
+        ),
+        (
+            "np.array_split shards: workers yield NumPy scalars instead of the original items",
+            """
+class ShardedStream(IterableDataset):
+    def __init__(self, items):
+        self.items = items
+
+    def __iter__(self):
+        info = get_worker_info()
+        if info is None:
+            return iter(self.items)
+        return iter(np.array_split(np.asarray(self.items), info.num_workers)[info.id])
+""",
+        ),
     ],
     "seed_worker": [
-        ("only seeds the global NumPy/random RNGs: the dataset's own rng stays identical in every worker", '''
+        (
+            "only seeds the global NumPy/random RNGs: the dataset's own rng stays identical in every worker",
+            """
 def seed_worker(worker_id):
     seed = torch.initial_seed() % 2**32
     np.random.seed(seed)
     random.seed(seed)
-'''),
-        ("seeds from worker_id: the same numbers every epoch and for every loader seed", '''
+""",
+        ),
+        (
+            "seeds from worker_id: the same numbers every epoch and for every loader seed",
+            """
 def seed_worker(worker_id):
     info = get_worker_info()
     if info is None:
@@ -199,8 +470,11 @@ def seed_worker(worker_id):
     random.seed(worker_id)
     if hasattr(info.dataset, "rng"):
         info.dataset.rng = np.random.default_rng(worker_id)
-'''),
-        ("no % 2**32: np.random.seed fails for worker seeds >= 2**32", '''
+""",
+        ),
+        (
+            "no % 2**32: np.random.seed fails for worker seeds >= 2**32",
+            """
 def seed_worker(worker_id):
     info = get_worker_info()
     if info is None:
@@ -209,10 +483,66 @@ def seed_worker(worker_id):
     random.seed(info.seed)
     if hasattr(info.dataset, "rng"):
         info.dataset.rng = np.random.default_rng(info.seed)
-'''),
+""",
+        ),
+        (
+            "also seeds in the main process (no early return): reseeds the global RNGs outside workers",
+            """
+def seed_worker(worker_id):
+    info = get_worker_info()
+    seed = torch.initial_seed() % 2**32
+    random.seed(seed)
+    np.random.seed(seed)
+    if info is not None and hasattr(info.dataset, "rng"):
+        info.dataset.rng = np.random.default_rng(seed)
+""",
+        ),
+        (
+            "off by one in the modulus: seed % (2**32 - 1) instead of seed % 2**32",
+            """
+def seed_worker(worker_id):
+    info = get_worker_info()
+    if info is None:
+        return
+    seed = info.seed % (2**32 - 1)
+    random.seed(seed)
+    np.random.seed(seed)
+    if hasattr(info.dataset, "rng"):
+        info.dataset.rng = np.random.default_rng(seed)
+""",
+        ),
+        (
+            "dataset.rng seeded with the full 64-bit info.seed, the global RNGs with seed % 2**32",
+            """
+def seed_worker(worker_id):
+    info = get_worker_info()
+    if info is None:
+        return
+    random.seed(info.seed % 2**32)
+    np.random.seed(info.seed % 2**32)
+    if hasattr(info.dataset, "rng"):
+        info.dataset.rng = np.random.default_rng(info.seed)
+""",
+        ),
+        (
+            "the famous bug: seeds from NumPy's own (copied) state + worker_id, not from the worker seed",
+            """
+def seed_worker(worker_id):
+    info = get_worker_info()
+    if info is None:
+        return
+    seed = int(np.random.get_state()[1][0]) + worker_id
+    random.seed(seed)
+    np.random.seed(seed)
+    if hasattr(info.dataset, "rng"):
+        info.dataset.rng = np.random.default_rng(seed)
+""",
+        ),
     ],
     "make_loader": [
-        ("seeds the global RNG instead of giving the loader its own generator", '''
+        (
+            "seeds the global RNG instead of giving the loader its own generator",
+            """
 def make_loader(dataset, batch_size, seed, *, num_workers=0, **loader_kwargs):
     torch.manual_seed(seed)
     if num_workers > 0:
@@ -220,21 +550,73 @@ def make_loader(dataset, batch_size, seed, *, num_workers=0, **loader_kwargs):
         loader_kwargs.setdefault("persistent_workers", True)
     return DataLoader(dataset, batch_size=batch_size, shuffle=True, worker_init_fn=seed_worker,
                       num_workers=num_workers, **loader_kwargs)
-'''),
-        ("an unseeded torch.Generator(): the same order for every seed", '''
+""",
+        ),
+        (
+            "an unseeded torch.Generator(): the same order for every seed",
+            """
 def make_loader(dataset, batch_size, seed, *, num_workers=0, **loader_kwargs):
     if num_workers > 0:
         loader_kwargs.setdefault("timeout", 120)
         loader_kwargs.setdefault("persistent_workers", True)
     return DataLoader(dataset, batch_size=batch_size, shuffle=True, generator=torch.Generator(),
                       worker_init_fn=seed_worker, num_workers=num_workers, **loader_kwargs)
-'''),
-        ("no timeout with workers: a stuck worker hangs the notebook or CI job forever", '''
+""",
+        ),
+        (
+            "no timeout with workers: a stuck worker hangs the notebook or CI job forever",
+            """
 def make_loader(dataset, batch_size, seed, *, num_workers=0, **loader_kwargs):
     generator = torch.Generator().manual_seed(seed)
     return DataLoader(dataset, batch_size=batch_size, shuffle=True, generator=generator,
                       worker_init_fn=seed_worker, num_workers=num_workers,
                       persistent_workers=num_workers > 0, **loader_kwargs)
-'''),
+""",
+        ),
+        (
+            "shuffle forgotten: the seeded generator is passed but the order is always 0, 1, 2, ...",
+            """
+def make_loader(dataset, batch_size, seed, *, num_workers=0, **loader_kwargs):
+    generator = torch.Generator().manual_seed(seed)
+    if num_workers > 0:
+        loader_kwargs.setdefault("timeout", 120)
+        loader_kwargs.setdefault("persistent_workers", True)
+    return DataLoader(dataset, batch_size=batch_size, generator=generator,
+                      worker_init_fn=seed_worker, num_workers=num_workers, **loader_kwargs)
+""",
+        ),
+        (
+            "boundary num_workers=0: persistent_workers=True always (DataLoader raises ValueError)",
+            """
+def make_loader(dataset, batch_size, seed, *, num_workers=0, **loader_kwargs):
+    generator = torch.Generator().manual_seed(seed)
+    return DataLoader(dataset, batch_size=batch_size, shuffle=True, generator=generator,
+                      worker_init_fn=seed_worker, num_workers=num_workers, timeout=120,
+                      persistent_workers=True, **loader_kwargs)
+""",
+        ),
+        (
+            "defaults passed as keywords next to **loader_kwargs: a caller's own timeout is a TypeError",
+            """
+def make_loader(dataset, batch_size, seed, *, num_workers=0, **loader_kwargs):
+    generator = torch.Generator().manual_seed(seed)
+    return DataLoader(dataset, batch_size=batch_size, shuffle=True, generator=generator,
+                      worker_init_fn=seed_worker, num_workers=num_workers,
+                      timeout=120 if num_workers > 0 else 0,
+                      persistent_workers=num_workers > 0, **loader_kwargs)
+""",
+        ),
+        (
+            "generator=torch.manual_seed(seed): that is the global generator, shared and reseeded",
+            """
+def make_loader(dataset, batch_size, seed, *, num_workers=0, **loader_kwargs):
+    generator = torch.manual_seed(seed)
+    if num_workers > 0:
+        loader_kwargs.setdefault("timeout", 120)
+        loader_kwargs.setdefault("persistent_workers", True)
+    return DataLoader(dataset, batch_size=batch_size, shuffle=True, generator=generator,
+                      worker_init_fn=seed_worker, num_workers=num_workers, **loader_kwargs)
+""",
+        ),
     ],
 }

@@ -64,6 +64,34 @@ def conv_out_size(size, kernel_size, stride=1, padding=0, dilation=1):
     return (size + 2 * padding - kernel_size) // stride + 1
 """,
         ),
+        (
+            "off by one: forgets the + 1 (counts the steps between positions, not the positions)",
+            """
+def conv_out_size(size, kernel_size, stride=1, padding=0, dilation=1):
+    return (size + 2 * padding - dilation * (kernel_size - 1) - 1) // stride
+""",
+        ),
+        (
+            "rounds up (ceil_mode=True) instead of down: 7 -> 4 for a 2x2 pool",
+            """
+def conv_out_size(size, kernel_size, stride=1, padding=0, dilation=1):
+    return math.ceil((size + 2 * padding - dilation * (kernel_size - 1) - 1) / stride) + 1
+""",
+        ),
+        (
+            "operator precedence: // binds tighter than -, so only the final 1 is divided by the stride",
+            """
+def conv_out_size(size, kernel_size, stride=1, padding=0, dilation=1):
+    return size + 2 * padding - dilation * (kernel_size - 1) - 1 // stride + 1
+""",
+        ),
+        (
+            "dilated kernel span taken as dilation * kernel_size (one too many) instead of d * (k - 1) + 1",
+            """
+def conv_out_size(size, kernel_size, stride=1, padding=0, dilation=1):
+    return (size + 2 * padding - dilation * kernel_size) // stride + 1
+""",
+        ),
     ],
     "spec_cnn": [
         (
@@ -121,6 +149,101 @@ class SpecCNN(nn.Module):
         x = self.pool(F.relu(self.conv2(F.relu(self.conv1(x)))))
         x = self.dropout2(F.relu(self.fc1(torch.flatten(self.dropout1(x), 1))))
         return F.softmax(self.fc2(x), dim=1)
+""",
+        ),
+        (
+            "functional F.dropout without training=self.training: dropout stays on in eval mode",
+            """
+class SpecCNN(nn.Module):
+    def __init__(self, num_classes=10):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, 3, padding=1)
+        self.conv2 = nn.Conv2d(32, 64, 3, padding=1)
+        self.pool = nn.MaxPool2d(2)
+        self.dropout1, self.dropout2 = nn.Dropout(0.25), nn.Dropout(0.5)
+        self.fc1 = nn.Linear(64 * 14 * 14, 128)
+        self.fc2 = nn.Linear(128, num_classes)
+
+    def forward(self, x):
+        x = self.pool(F.relu(self.conv2(F.relu(self.conv1(x)))))
+        x = F.relu(self.fc1(torch.flatten(F.dropout(x, 0.25), 1)))
+        return self.fc2(F.dropout(x, 0.5))
+""",
+        ),
+        (
+            "torch.flatten(x) without start_dim=1: the batch dimension is flattened too",
+            """
+class SpecCNN(nn.Module):
+    def __init__(self, num_classes=10):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, 3, padding=1)
+        self.conv2 = nn.Conv2d(32, 64, 3, padding=1)
+        self.pool = nn.MaxPool2d(2)
+        self.dropout1, self.dropout2 = nn.Dropout(0.25), nn.Dropout(0.5)
+        self.fc1 = nn.Linear(64 * 14 * 14, 128)
+        self.fc2 = nn.Linear(128, num_classes)
+
+    def forward(self, x):
+        x = self.pool(F.relu(self.conv2(F.relu(self.conv1(x)))))
+        x = self.dropout2(F.relu(self.fc1(torch.flatten(self.dropout1(x)))))
+        return self.fc2(x)
+""",
+        ),
+        (
+            "num_classes ignored: fc2 always has 10 outputs",
+            """
+class SpecCNN(nn.Module):
+    def __init__(self, num_classes=10):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, 3, padding=1)
+        self.conv2 = nn.Conv2d(32, 64, 3, padding=1)
+        self.pool = nn.MaxPool2d(2)
+        self.dropout1, self.dropout2 = nn.Dropout(0.25), nn.Dropout(0.5)
+        self.fc1 = nn.Linear(64 * 14 * 14, 128)
+        self.fc2 = nn.Linear(128, 10)
+
+    def forward(self, x):
+        x = self.pool(F.relu(self.conv2(F.relu(self.conv1(x)))))
+        x = self.dropout2(F.relu(self.fc1(torch.flatten(self.dropout1(x), 1))))
+        return self.fc2(x)
+""",
+        ),
+        (
+            "pool after conv1 instead of after conv2: same shapes and parameter count, another network",
+            """
+class SpecCNN(nn.Module):
+    def __init__(self, num_classes=10):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, 3, padding=1)
+        self.conv2 = nn.Conv2d(32, 64, 3, padding=1)
+        self.pool = nn.MaxPool2d(2)
+        self.dropout1, self.dropout2 = nn.Dropout(0.25), nn.Dropout(0.5)
+        self.fc1 = nn.Linear(64 * 14 * 14, 128)
+        self.fc2 = nn.Linear(128, num_classes)
+
+    def forward(self, x):
+        x = F.relu(self.conv2(self.pool(F.relu(self.conv1(x)))))
+        x = self.dropout2(F.relu(self.fc1(torch.flatten(self.dropout1(x), 1))))
+        return self.fc2(x)
+""",
+        ),
+        (
+            "nn.LazyLinear(128) for fc1: the flatten size is never derived (in_features is 0 until a call)",
+            """
+class SpecCNN(nn.Module):
+    def __init__(self, num_classes=10):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, 3, padding=1)
+        self.conv2 = nn.Conv2d(32, 64, 3, padding=1)
+        self.pool = nn.MaxPool2d(2)
+        self.dropout1, self.dropout2 = nn.Dropout(0.25), nn.Dropout(0.5)
+        self.fc1 = nn.LazyLinear(128)
+        self.fc2 = nn.Linear(128, num_classes)
+
+    def forward(self, x):
+        x = self.pool(F.relu(self.conv2(F.relu(self.conv1(x)))))
+        x = self.dropout2(F.relu(self.fc1(torch.flatten(self.dropout1(x), 1))))
+        return self.fc2(x)
 """,
         ),
     ],
@@ -255,6 +378,73 @@ def evaluate(model, loader, loss_fn, device):
     return total / count, sum(accs) / len(accs)
 """,
         ),
+        (
+            "loss as the mean of per-batch means: a short last batch weighs as much as a full one",
+            """
+def evaluate(model, loader, loss_fn, device):
+    model.eval()
+    losses, correct, count = [], 0, 0
+    with torch.no_grad():
+        for X, y in loader:
+            X, y = X.to(device), y.to(device)
+            logits = model(X)
+            losses.append(loss_fn(logits, y).item())
+            correct += (logits.argmax(1) == y).sum().item()
+            count += len(y)
+    return sum(losses) / len(losses), correct / count
+""",
+        ),
+        (
+            "argmax over dim 0 (the batch) instead of dim 1 (the classes)",
+            """
+def evaluate(model, loader, loss_fn, device):
+    model.eval()
+    total, correct, count = 0.0, 0, 0
+    with torch.no_grad():
+        for X, y in loader:
+            X, y = X.to(device), y.to(device)
+            logits = model(X)
+
+            total += loss_fn(logits, y).item() * len(y)
+            correct += (logits.argmax(0) == y).sum().item()
+            count += len(y)
+    return total / count, correct / count
+""",
+        ),
+        (
+            "counts len(loader) * batch_size samples: assumes every batch is full (the last one is not)",
+            """
+def evaluate(model, loader, loss_fn, device):
+    model.eval()
+    total, correct, count = 0.0, 0, 0
+    with torch.no_grad():
+        for X, y in loader:
+            X, y = X.to(device), y.to(device)
+            logits = model(X)
+
+            total += loss_fn(logits, y).item() * len(y)
+            correct += (logits.argmax(1) == y).sum().item()
+    n = len(loader) * loader.batch_size
+    return total / n, correct / n
+""",
+        ),
+        (
+            "no .item(): returns 0-d tensors instead of Python floats",
+            """
+def evaluate(model, loader, loss_fn, device):
+    model.eval()
+    total, correct, count = 0.0, 0, 0
+    with torch.no_grad():
+        for X, y in loader:
+            X, y = X.to(device), y.to(device)
+            logits = model(X)
+
+            total = total + loss_fn(logits, y) * len(y)
+            correct = correct + (logits.argmax(1) == y).sum()
+            count += len(y)
+    return total / count, correct / count
+""",
+        ),
     ],
     "confusion_matrix": [
         (
@@ -280,6 +470,32 @@ def confusion_matrix(y_true, y_pred, num_classes):
 def confusion_matrix(y_true, y_pred, num_classes):
     cm = torch.zeros(num_classes, num_classes)
     for t, p in zip(y_true.tolist(), y_pred.tolist()):
+        cm[t, p] += 1
+    return cm
+""",
+        ),
+        (
+            "modifies y_true in place (mul_/add_ on the caller's tensor)",
+            """
+def confusion_matrix(y_true, y_pred, num_classes):
+    flat = y_true.flatten().long().cpu().mul_(num_classes).add_(y_pred.flatten().long().cpu())
+    return torch.bincount(flat, minlength=num_classes**2).reshape(num_classes, num_classes)
+""",
+        ),
+        (
+            "no .long(): uint8 labels overflow in y_true * num_classes + y_pred",
+            """
+def confusion_matrix(y_true, y_pred, num_classes):
+    flat = y_true.flatten().cpu() * num_classes + y_pred.flatten().cpu()
+    return torch.bincount(flat, minlength=num_classes**2).reshape(num_classes, num_classes)
+""",
+        ),
+        (
+            "a Python loop over the samples (right counts, but the exercise asks for bincount)",
+            """
+def confusion_matrix(y_true, y_pred, num_classes):
+    cm = torch.zeros(num_classes, num_classes, dtype=torch.int64)
+    for t, p in zip(y_true.flatten().cpu(), y_pred.flatten().cpu()):
         cm[t, p] += 1
     return cm
 """,
@@ -325,6 +541,68 @@ def load_checkpoint(path, model, optimizer):
     model.load_state_dict(state["model"])
     optimizer.load_state_dict(state["optimizer"])
     return state["epoch"] + 1
+""",
+        ),
+        (
+            "loads with weights_only=False: a checkpoint from the internet can run code on load",
+            """
+def save_checkpoint(path, model, optimizer, epoch):
+    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch}, path)
+
+
+def load_checkpoint(path, model, optimizer):
+    state = torch.load(path, map_location="cpu", weights_only=False)
+    model.load_state_dict(state["model"])
+    optimizer.load_state_dict(state["optimizer"])
+    return state["epoch"]
+""",
+        ),
+        (
+            "saves named_parameters() only: buffers (BatchNorm running statistics) are lost",
+            """
+def save_checkpoint(path, model, optimizer, epoch):
+    params = {name: p.detach() for name, p in model.named_parameters()}
+    torch.save({"model": params, "optimizer": optimizer.state_dict(), "epoch": epoch}, path)
+
+
+def load_checkpoint(path, model, optimizer):
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    model.load_state_dict(state["model"], strict=False)
+    optimizer.load_state_dict(state["optimizer"])
+    return state["epoch"]
+""",
+        ),
+        (
+            "stores the epoch as a tensor and returns it as one (not an int)",
+            """
+def save_checkpoint(path, model, optimizer, epoch):
+    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                "epoch": torch.tensor(epoch)}, path)
+
+
+def load_checkpoint(path, model, optimizer):
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    model.load_state_dict(state["model"])
+    optimizer.load_state_dict(state["optimizer"])
+    return state["epoch"]
+""",
+        ),
+        (
+            "atomic save with path + '.tmp': only works for str paths, a pathlib.Path raises TypeError",
+            """
+def save_checkpoint(path, model, optimizer, epoch):
+    import os
+
+    tmp = path + ".tmp"
+    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch}, tmp)
+    os.replace(tmp, path)
+
+
+def load_checkpoint(path, model, optimizer):
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    model.load_state_dict(state["model"])
+    optimizer.load_state_dict(state["optimizer"])
+    return state["epoch"]
 """,
         ),
     ],
@@ -415,6 +693,61 @@ class EarlyStopping:
                 loss = F.cross_entropy(model(X), y)
             loss.backward()"""
             ),
+        ),
+        (
+            "returns the model still in training mode (no model.eval() at the end)",
+            _BUILD_MODEL
+            + """
+def train_model(model, train_loader, val_loader, *, num_epochs, device, autocast_dtype=None):
+    model = model.to(device)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=5e-3, weight_decay=1e-4)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=5e-3, total_steps=num_epochs * len(train_loader))
+    fit(model, train_loader, nn.CrossEntropyLoss(), optimizer, num_epochs=num_epochs,
+        device=device, val_loader=val_loader, scheduler=scheduler, scheduler_step="batch",
+        autocast_dtype=autocast_dtype)
+    return model
+"""
+            + _TRAIN_CALL,
+        ),
+        (
+            "break in the batch loop: trains on the first batch of every epoch only (under-trained)",
+            _BUILD_MODEL
+            + """
+def train_model(model, train_loader, val_loader, *, num_epochs, device, autocast_dtype=None):
+    model = model.to(device)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=5e-3, weight_decay=1e-4)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=5e-3, total_steps=num_epochs * len(train_loader))
+    for epoch in range(num_epochs):
+        model.train()
+        for X, y in train_loader:
+            X, y = X.to(device), y.to(device)
+            optimizer.zero_grad()
+            loss = F.cross_entropy(model(X), y)
+            loss.backward()
+            optimizer.step()
+            scheduler.step()
+            break
+    return model.eval()
+"""
+            + _TRAIN_CALL,
+        ),
+        (
+            "num_epochs ignored: a single epoch (one-cycle schedule sized for it), under-trained",
+            _BUILD_MODEL
+            + """
+def train_model(model, train_loader, val_loader, *, num_epochs, device, autocast_dtype=None):
+    model = model.to(device)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=5e-3, weight_decay=1e-4)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=5e-3, total_steps=len(train_loader))
+    fit(model, train_loader, nn.CrossEntropyLoss(), optimizer, num_epochs=1,
+        device=device, val_loader=val_loader, scheduler=scheduler, scheduler_step="batch",
+        autocast_dtype=autocast_dtype)
+    return model.eval()
+"""
+            + _TRAIN_CALL,
         ),
     ],
 }
