@@ -47,6 +47,12 @@ _TOLERANCES: dict[torch.dtype, tuple[float, float]] = {
 class CheckFailed(AssertionError):
     """A check did not pass; the message says what is wrong."""
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows: the message and hint, not this module's frames (see tracebacks)."""
+        from .tracebacks import short_traceback
+
+        return short_traceback(self)
+
 
 def _fail(name: str, problem: str, hint: str | None) -> None:
     message = f"{name}: {problem}"
