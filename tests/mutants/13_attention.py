@@ -136,6 +136,7 @@ def train_step(model, optimizer, chunk):
     loss.backward()
     ZERO_AFTER
     optimizer.step()
+    AFTER_STEP
     return loss.item()
 """
 _STEP_OK = {
@@ -145,6 +146,7 @@ _STEP_OK = {
     "REDUCTION": "",
     "ZERO_BEFORE": "optimizer.zero_grad(set_to_none=True)",
     "ZERO_AFTER": "pass",
+    "AFTER_STEP": "pass",
 }
 
 
@@ -371,6 +373,10 @@ def scaled_dot_product_attention(q, k, v, mask=None, causal=False):
         ),
         ("never calls model.train() (wrong mode)", _step(MODE="pass")),
         ("sum instead of mean over the B*T positions", _step(REDUCTION=', reduction="sum"')),
+        (
+            "zero_grad after the step: gradients left from before enter the first step",
+            _step(ZERO_BEFORE="pass", AFTER_STEP="optimizer.zero_grad()"),
+        ),
     ],
     "sample": [
         ("no crop to block_size (fails past the context window)", _sample(CONTEXT="idx")),
