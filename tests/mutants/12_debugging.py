@@ -343,6 +343,16 @@ def safe_step(model, optimizer, max_norm):
     return total
 """,
         ),
+        (
+            "clips without error_if_nonfinite, then skips: the gradients are already scaled",
+            """
+def safe_step(model, optimizer, max_norm):
+    total = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    if torch.isfinite(total):
+        optimizer.step()
+    return total.item()
+""",
+        ),
     ],
     "saved_bytes": [
         (
