@@ -427,6 +427,30 @@ def weight_sparsity(model):
     return zeros / total if total else 0.0
 """,
         ),
+        (
+            "counts Linear and Conv2d only (Conv1d and Conv3d are convolutions too)",
+            """
+def weight_sparsity(model):
+    zeros = total = 0
+    for module in model.modules():
+        if isinstance(module, (nn.Linear, nn.Conv2d)):
+            zeros += int((module.weight == 0).sum())
+            total += module.weight.numel()
+    return zeros / total if total else 0.0
+""",
+        ),
+        (
+            "walks model.children(): layers nested deeper are missed",
+            """
+def weight_sparsity(model):
+    zeros = total = 0
+    for module in model.children():
+        if isinstance(module, (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Conv3d)):
+            zeros += int((module.weight == 0).sum())
+            total += module.weight.numel()
+    return zeros / total if total else 0.0
+""",
+        ),
     ],
     "make_permanent": [
         (
