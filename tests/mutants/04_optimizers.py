@@ -204,6 +204,23 @@ def sgd_update(p, grad, state, *, lr=1e-3, momentum=0.0, dampening=0.0, weight_d
     p = p - lr * grad
 """,
         ),
+        (
+            "stores the caller's grad itself as the momentum buffer (no clone): the next step corrupts it",
+            """
+def sgd_update(p, grad, state, *, lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0,
+               nesterov=False):
+    if weight_decay != 0:
+        grad = grad + weight_decay * p
+    if momentum != 0:
+        if "momentum_buffer" not in state:
+            state["momentum_buffer"] = grad
+        else:
+            state["momentum_buffer"].mul_(momentum).add_(grad, alpha=1 - dampening)
+        buf = state["momentum_buffer"]
+        grad = grad + momentum * buf if nesterov else buf
+    p.sub_(lr * grad)
+""",
+        ),
     ],
     "rmsprop_update": [
         (
@@ -525,6 +542,17 @@ def make_param_groups(model, weight_decay):
     decay = [p for p in model.parameters() if p.requires_grad and p.ndim < 2]
     no_decay = [p for p in model.parameters() if p.requires_grad and p.ndim >= 2]
     return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+""",
+        ),
+        (
+            "the p.ndim >= 2 shortcut (PReLU's 1-d weight gets no decay)",
+            """
+def make_param_groups(model, weight_decay):
+    params = [p for p in model.parameters() if p.requires_grad]
+    return [
+        {"params": [p for p in params if p.ndim >= 2], "weight_decay": weight_decay},
+        {"params": [p for p in params if p.ndim < 2], "weight_decay": 0.0},
+    ]
 """,
         ),
     ],
