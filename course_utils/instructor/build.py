@@ -46,11 +46,12 @@ def badge_markdown(config: CourseConfig, chapter: str) -> str:
 def install_block(config: CourseConfig, chapter: str | None = None) -> str:
     """The lines at the top of a setup cell that install what the chapter needs beyond Colab.
 
-    Always course_utils (from the configured repository) when it is missing; for chapters listed
-    in ``colab.CHAPTER_PACKAGES`` also their extra packages (e.g. torchao), each when missing.
+    Always course_utils (from the student repository, ``config.student_url``) when it is
+    missing; for chapters listed in ``colab.CHAPTER_PACKAGES`` also their extra packages (e.g.
+    torchao), each when missing.
     A pure function of the configuration and the chapter's name.
     """
-    spec = f"course-utils @ git+{config.repository}@{config.branch}"
+    spec = f"course-utils @ git+{config.student_url}@{config.branch}"
     wanted = [(colab.COURSE_PACKAGE, spec), *(colab.chapter_packages(chapter) if chapter else ())]
     header = [INSTALL_BEGIN, "import importlib.util", "import subprocess", "import sys", ""]
     body = [

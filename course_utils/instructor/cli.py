@@ -1,4 +1,5 @@
-"""The ``course`` command: doctor, build, check, mutants, grade, feedback, bench, authoring."""
+"""The ``course`` command: doctor, build, check, mutants, grade, feedback, bench, publish,
+authoring."""
 
 from __future__ import annotations
 
@@ -141,6 +142,17 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     return runner.main(args.bench_args, root=config.root)
 
 
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from . import publish
+
+    config = course_config.load()
+    print(publish.publish(config, Path(args.dest), args.ref))
+    return 0
+
+
+INSTRUCTOR_EXTRA = "pip install 'course-utils[instructor]'"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``course`` command."""
     parser = argparse.ArgumentParser(prog="course", description=__doc__)
@@ -225,6 +237,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the benchmark suite (course bench --help for its options)",
     )
     bench.set_defaults(func=_cmd_bench)
+
+    publish = sub.add_parser(
+        "publish",
+        help="write the student repository (release, course_utils, README; no answers) to DEST",
+    )
+    publish.add_argument(
+        "dest", help="a new or empty folder, or a student repository published before"
+    )
+    publish.add_argument("--ref", default="HEAD", help="the commit to publish (HEAD)")
+    publish.set_defaults(func=_cmd_publish)
     return parser
 
 
@@ -240,6 +262,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except (course_config.ConfigError, ValueError, RuntimeError) as err:
         print(f"course {args.command}: {err}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as err:
+        if (err.name or "").split(".")[0] == "course_utils":
+            raise  # a broken install of the package itself: the traceback is the useful part
+        # A student install has the runtime helpers only; the tools need the instructor extra.
+        print(
+            f"course {args.command}: needs {err.name}, an instructor tool's dependency: "
+            f"{INSTRUCTOR_EXTRA}",
+            file=sys.stderr,
+        )
         return 2
 
 

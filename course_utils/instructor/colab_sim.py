@@ -149,7 +149,8 @@ def point_install_at(
     setup = [c for c in nb.cells if notebook.role(c) == "setup"]
     if len(setup) != 1:
         raise SimulationError(f"{chapter}: the release needs exactly one setup cell")
-    block = build.install_block(dataclasses.replace(config, repository=repository), chapter)
+    local = dataclasses.replace(config, repository=repository, student_repository=None)
+    block = build.install_block(local, chapter)
     source, count = build.INSTALL_BLOCK.subn(lambda _: block, setup[0].source)
     if count != 1:
         raise SimulationError(f"{chapter}: no install block in its setup cell; run `course build`")

@@ -25,18 +25,22 @@ class CourseConfig:
 
     root: Path
     repository: str
+    """The instructors' source (solutions, hidden tests); may be private."""
     branch: str = "main"
+    student_repository: str | None = None
+    """What students open: `course publish` writes it, badges and install cells point at it."""
+
+    @property
+    def student_url(self) -> str:
+        """The repository badges and install cells name: ``student_repository``, else
+        ``repository`` (a course without the setting behaves as before)."""
+        return self.student_repository or self.repository
 
     @property
     def github_path(self) -> str:
-        """``owner/name`` of the GitHub repository (what Colab URLs need)."""
-        match = re.match(r"^https://github\.com/([\w.-]+/[\w.-]+?)(?:\.git)?/?$", self.repository)
-        if not match:
-            raise ConfigError(
-                f"[tool.course] repository = {self.repository!r} "
-                "is not a https://github.com/OWNER/NAME URL"
-            )
-        return match.group(1)
+        """``owner/name`` of the student-facing GitHub repository (what Colab URLs need)."""
+        key = "student_repository" if self.student_repository else "repository"
+        return _github_path(key, self.student_url)
 
     @property
     def solutions(self) -> Path:
@@ -63,6 +67,15 @@ class CourseConfig:
         return self.notebooks / chapter / f"{chapter}.ipynb"
 
 
+def _github_path(key: str, url: str) -> str:
+    match = re.match(r"^https://github\.com/([\w.-]+/[\w.-]+?)(?:\.git)?/?$", url)
+    if not match:
+        raise ConfigError(
+            f"[tool.course] {key} = {url!r} is not a https://github.com/OWNER/NAME URL"
+        )
+    return match.group(1)
+
+
 def find_root(start: Path | None = None) -> Path:
     """The course root: the nearest folder at or above ``start`` with nbgrader_config.py."""
     here = (start or Path.cwd()).resolve()
@@ -87,8 +100,13 @@ def load(root: Path | None = None) -> CourseConfig:
         raise ConfigError(
             'pyproject.toml needs a [tool.course] table with repository = "https://github.com/..."'
         )
+    student = section.get("student_repository")
     config = CourseConfig(
-        root=root, repository=str(section["repository"]), branch=str(section.get("branch", "main"))
+        root=root,
+        repository=str(section["repository"]),
+        branch=str(section.get("branch", "main")),
+        student_repository=str(student) if student else None,
     )
-    _ = config.github_path  # validate early, with a clear message
+    _github_path("repository", config.repository)  # validate early, with a clear message
+    _ = config.github_path
     return config
