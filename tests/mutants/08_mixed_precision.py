@@ -1,5 +1,61 @@
 """Known-wrong answers for chapter 08 (mixed precision): each must fail its exercise's tests."""
 
+_SCALER = """
+class DynamicLossScaler:
+    def __init__(self, init_scale=2.0**16, growth_factor=2.0, backoff_factor=0.5,
+                 growth_interval=2000):
+        self.growth_factor = growth_factor
+        self.backoff_factor = backoff_factor
+        self.growth_interval = growth_interval
+        self._scale = float(init_scale)
+        self._good_steps = 0
+        self._found_inf = False
+
+    def get_scale(self):
+        return self._scale
+
+    def scale(self, loss):
+        return loss * self._scale
+
+    def step(self, optimizer):
+        found_inf = False
+        with torch.no_grad():
+            for group in GROUPS:
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    p.grad.mul_(1.0 / self._scale)
+                    FOUND
+        self._found_inf = found_inf
+        if found_inf:
+            return False
+        optimizer.step()
+        return True
+
+    def update(self):
+        if self._found_inf:
+            self._scale *= self.backoff_factor
+            self._good_steps = 0
+        else:
+            self._good_steps += 1
+            if self._good_steps == self.growth_interval:
+                self._scale *= self.growth_factor
+                self._good_steps = 0
+"""
+_SCALER_OK = {
+    "GROUPS": "optimizer.param_groups",
+    "FOUND": "if not bool(torch.isfinite(p.grad).all()):\n                        found_inf = True",
+}
+
+
+def _scaler(**changes: str) -> str:
+    """The reference DynamicLossScaler with some of its marked pieces replaced."""
+    source = _SCALER
+    for key, value in {**_SCALER_OK, **changes}.items():
+        source = source.replace(key, value)
+    return source
+
+
 MUTANTS = {
     "count_overflow_underflow": [
         (
@@ -69,6 +125,13 @@ def round_to_bfloat16(x):
             """
 def round_to_bfloat16(x):
     return x.to(torch.bfloat16)
+""",
+        ),
+        (
+            "calls x.to(torch.bfloat16).float() (the mechanism skipped)",
+            """
+def round_to_bfloat16(x):
+    return x.to(torch.bfloat16).float()
 """,
         ),
     ],
@@ -319,6 +382,18 @@ class DynamicLossScaler:
                 self._scale *= self.growth_factor
                 self._good_steps = 0
 """,
+        ),
+        (
+            "only the first param group is unscaled and checked",
+            _scaler(GROUPS="optimizer.param_groups[:1]"),
+        ),
+        (
+            "found_inf overwritten by each parameter: only the last one counts",
+            _scaler(FOUND="found_inf = not bool(torch.isfinite(p.grad).all())"),
+        ),
+        (
+            "stops at the first inf: later gradients stay scaled",
+            _scaler(FOUND=_SCALER_OK["FOUND"] + "\n                        break"),
         ),
     ],
     "amp_train_step": [
