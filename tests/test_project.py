@@ -7,6 +7,8 @@ from pathlib import Path
 
 import tomllib
 import yaml
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 from traitlets.config import PyFileConfigLoader
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +38,11 @@ def test_environment_yml_agrees_with_pyproject() -> None:
     )
     assert "-e ." in pip_section, "environment.yml must install course_utils itself (-e .)"
     python = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python="))
-    assert python.split("=")[1] >= "3.10"
+    # Versions, not strings: "3.9" >= "3.10" as strings.
+    requires_python = SpecifierSet(_pyproject()["project"]["requires-python"])
+    assert Version(python.split("=")[1]) in requires_python, (
+        f"environment.yml's {python} is outside pyproject's requires-python {requires_python}"
+    )
 
 
 def test_constraints_pin_every_dependency_at_or_above_its_lower_bound() -> None:
@@ -51,11 +57,10 @@ def test_constraints_pin_every_dependency_at_or_above_its_lower_bound() -> None:
             pins[name.lower().replace("_", "-")] = version
     for name, spec in _requirement_map(requirements).items():
         assert name in pins, f"constraints.txt does not pin {name}"
-        lower = re.search(r">=([\d.]+)", spec)
-        if lower:
-            pinned = tuple(int(p) for p in re.findall(r"\d+", pins[name])[:3])
-            minimum = tuple(int(p) for p in lower.group(1).split("."))
-            assert pinned >= minimum, f"{name}=={pins[name]} is below pyproject's {spec}"
+        # The whole specifier (lower and upper bounds), compared as versions, not strings.
+        assert Version(pins[name]) in SpecifierSet(spec), (
+            f"{name}=={pins[name]} is outside pyproject's {spec}"
+        )
     assert not pins.get("torch", "").startswith("2.13"), (
         "torch 2.13.0 is a CPU-only local build: never pin it"
     )

@@ -177,7 +177,11 @@ def test_feedback_never_contains_hidden_tests(graded: dict) -> None:
     honest = html.unescape(
         (base / "feedback" / "honest" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
     )
-    assert "Score: 9 / 9" in honest
+    # Full marks, whatever the chapter's points add up to: read them from the source notebook.
+    graded_cells = [c.metadata.get("nbgrader", {}) for c in source.cells]
+    max_points = sum(meta.get("points", 0) for meta in graded_cells if meta.get("grade"))
+    assert max_points > 0
+    assert f"Score: {max_points:g} / {max_points:g}" in honest
 
 
 def _release_and_source() -> tuple[nbformat.NotebookNode, nbformat.NotebookNode]:
@@ -240,22 +244,81 @@ def test_without_bubblewrap_grading_refuses_or_warns(monkeypatch: pytest.MonkeyP
     assert "NOT SANDBOXED" in report.table(result)
 
 
-def test_kernel_command_hides_the_course_and_applies_limits(tmp_path: Path) -> None:
+# bubblewrap options kernel_command may use, with how many arguments each takes. Anything else
+# (--dev-bind, --bind-try, --share-net, a bind of "/") fails the allow-list test below.
+_BWRAP_OPTIONS = {
+    "--die-with-parent": 0, "--new-session": 0, "--unshare-pid": 0, "--unshare-net": 0,
+    "--unshare-ipc": 0, "--unshare-uts": 0, "--unshare-user": 0, "--dev": 1, "--proc": 1,
+    "--perms": 1, "--dir": 1, "--chdir": 1, "--symlink": 2, "--bind": 2, "--ro-bind": 2,
+}  # fmt: skip
+# What the kernel may read, written out here rather than taken from sandbox.py, so that widening
+# the sandbox's list fails this test: system folders and files, then (below) the Python install,
+# the venv, course_utils' package and the data folders asked for.
+_SYSTEM_READABLE = {
+    "/usr", "/lib", "/lib32", "/lib64", "/libx32", "/etc/alternatives", "/etc/ssl", "/etc/fonts",
+    "/opt/conda", "/etc/ld.so.cache", "/etc/localtime", "/etc/passwd", "/etc/group",
+}  # fmt: skip
+
+
+def _bwrap_mounts(argv: list[str]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(read-only binds, writable binds) of a bubblewrap argv; fails on any other option."""
+    assert argv[0] == "/usr/bin/bwrap", argv[:3]
+    read_only, writable = [], []
+    i = 1
+    while argv[i] != "--":
+        option = argv[i]
+        assert option in _BWRAP_OPTIONS, f"unexpected bubblewrap option {option!r}"
+        arity = _BWRAP_OPTIONS[option]
+        if option == "--ro-bind":
+            read_only.append((argv[i + 1], argv[i + 2]))
+        elif option == "--bind":
+            writable.append((argv[i + 1], argv[i + 2]))
+        i += 1 + arity
+    return read_only, writable
+
+
+def test_kernel_command_binds_only_an_allow_list_and_applies_limits(tmp_path: Path) -> None:
+    import sys
+    import sysconfig
+
+    import course_utils
+
     caps = sandbox.Capabilities("/usr/bin/bwrap", "/usr/bin/prlimit", "/usr/bin/setpriv", True)
     limits = sandbox.Limits(cpu_seconds=7, memory_bytes=2**30, processes=9)
-    argv = sandbox.kernel_command(caps, limits, tmp_path / "s", {"HOME": "/x"}, 61000)
+    scratch = tmp_path / "s"
+    data = tmp_path / "data"
+    data.mkdir()
+    argv = sandbox.kernel_command(caps, limits, scratch, {"HOME": "/x"}, 61000, data=[data])
     joined = " ".join(argv)
     assert "--unshare-net" in argv and "--unshare-pid" in argv
     assert "--cpu=7:12" in argv and f"--as={2**30}" in argv and "--nproc=9" in argv
     assert "--reuid=61000" in argv
-    binds = [argv[i + 1] for i, a in enumerate(argv) if a in ("--bind", "--ro-bind")]
-    root = fixtures.ROOT
-    for path in binds:
-        assert Path(path) != root and not Path(path).is_relative_to(root / "solutions")
-        assert not Path(path).is_relative_to(root / "submitted")
-    writable = [argv[i + 1] for i, a in enumerate(argv) if a == "--bind"]
-    assert all(Path(p).is_relative_to(tmp_path / "s") for p in writable), joined
     assert "NBGRADER_EXECUTION" not in joined
+
+    read_only, writable = _bwrap_mounts(argv)
+    # Writable: exactly the scratch folder, and its tmp/ as /tmp.
+    expected = [(str(scratch / "tmp"), "/tmp"), (str(scratch), str(scratch))]
+    assert sorted(writable) == sorted(expected), f"writable binds {writable}"
+    # Read-only: each folder at its own place, and only folders on the allow-list.
+    python = {Path(sys.base_prefix).resolve(), Path(sys.prefix), Path(sys.prefix).resolve()}
+    python |= {Path(p).resolve() for p in sysconfig.get_paths().values()}
+    allowed = _SYSTEM_READABLE | {str(p) for p in python}
+    allowed |= {str(Path(course_utils.__file__).resolve().parent), str(data)}
+    sources = [source for source, target in read_only]
+    assert all(source == target for source, target in read_only), read_only
+    assert set(sources) <= allowed, f"bound outside the allow-list: {set(sources) - allowed}"
+    # What grading needs is there: the venv, course_utils, the data, the system.
+    wanted = [Path(sys.prefix), Path(course_utils.__file__).resolve().parent, data, Path("/usr")]
+    for path in wanted:
+        assert any(path.is_relative_to(source) for source in sources), f"{path} is not bound"
+    # And nothing bound holds the course, its solutions, submissions or gradebook.
+    root = fixtures.ROOT
+    secrets = [root, root / "solutions", root / "submitted", root / "gradebook.db", Path.home()]
+    for source, _ in read_only + writable:
+        for secret in secrets:
+            assert not secret.is_relative_to(source), f"{source} is bound: it holds {secret}"
+        assert not Path(source).is_relative_to(root / "solutions")
+        assert not Path(source).is_relative_to(root / "submitted")
 
 
 def test_report_states_reasons() -> None:

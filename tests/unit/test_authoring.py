@@ -6,7 +6,7 @@ import pytest
 
 from course_utils.instructor import notebook
 
-from .conftest import chapter_text
+from .conftest import ROOT, chapter_text
 
 
 def test_percent_text_round_trips_through_a_notebook() -> None:
@@ -78,3 +78,44 @@ def test_fill_answers_puts_answers_in_solution_cells_by_grade_id() -> None:
     by_id = {c.grade_id: c.source for c in notebook.graded_cells(filled) if c.kind == "solution"}
     assert by_id == {"ex1": answers["ex1"], "ex2": "raise NotImplementedError()"}
     assert release.cells != filled.cells  # the release itself is left alone
+
+
+def _real_chapters() -> list[str]:
+    from course_utils.instructor import config
+
+    return config.load(ROOT).chapters()
+
+
+def _cells_that_matter(nb) -> list[dict]:
+    """What a round trip must keep: type, id, source, and the nbgrader and course metadata."""
+    return [
+        {
+            "cell_type": cell.cell_type,
+            "id": cell.get("id"),
+            "source": cell.source,
+            "nbgrader": cell.metadata.get("nbgrader"),
+            "course": cell.metadata.get("course"),
+        }
+        for cell in nb.cells
+    ]
+
+
+@pytest.mark.parametrize("chapter", _real_chapters())
+def test_every_real_chapter_round_trips_through_nb_export_and_import(
+    chapter, tmp_path, monkeypatch, capsys
+) -> None:
+    from course_utils.instructor import cli
+
+    monkeypatch.chdir(ROOT)
+    percent, target = tmp_path / f"{chapter}.py", tmp_path / f"{chapter}.ipynb"
+    assert cli.main(["nb", "export", chapter, str(percent)]) == 0
+    assert cli.main(["nb", "import", str(percent), str(target)]) == 0
+    capsys.readouterr()
+    source = notebook.read(ROOT / "solutions" / chapter / f"{chapter}.ipynb")
+    again = notebook.read(target)
+    assert len(again.cells) == len(source.cells)
+    for index, (a, b) in enumerate(
+        zip(_cells_that_matter(source), _cells_that_matter(again), strict=True)
+    ):
+        assert a == b, f"{chapter} cell {index} changed in the round trip"
+    assert again.metadata["kernelspec"]["name"] == source.metadata["kernelspec"]["name"]

@@ -36,6 +36,59 @@ def test_doctor_reports_packages_device_and_data(monkeypatch, capsys) -> None:
     assert "torch" in out and "device:" in out and "data sources:" in out
 
 
+def _real_data_everywhere(monkeypatch) -> None:
+    """A good environment: every dataset found real (this machine may lack CIFAR-10)."""
+    from course_utils import data
+    from course_utils.datasets import DataSource
+
+    source = DataSource(kind="torchvision-root", location="/srv/data", real=True)
+    monkeypatch.setattr(
+        data, "data_report", lambda: [("MNIST", source, "ok"), ("CIFAR-10", source, "ok")]
+    )
+
+
+def test_doctor_strict_exits_0_on_a_good_environment(monkeypatch, capsys) -> None:
+    _real_data_everywhere(monkeypatch)
+    assert cli.main(["doctor", "--strict"]) == 0
+    assert "thing(s) to look at" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("broken", "problem"),
+    [
+        ("nbgrader", "nbgrader is not installed: `pip install 'nbgrader>=0.9.2'` (or `make lab`)"),
+        ("torch", "torch 2.5.1 is older than 2.6: `pip install -U 'torch>=2.6'`"),
+    ],
+)
+def test_doctor_strict_exits_1_on_a_broken_environment(
+    monkeypatch, capsys, broken, problem
+) -> None:
+    import importlib.metadata
+
+    from course_utils.instructor import doctor
+
+    _real_data_everywhere(monkeypatch)
+    real_version = importlib.metadata.version
+
+    def version(dist: str) -> str:
+        if dist == broken == "nbgrader":
+            raise importlib.metadata.PackageNotFoundError(dist)
+        return "2.5.1" if dist == broken else real_version(dist)
+
+    monkeypatch.setattr(doctor.importlib.metadata, "version", version)
+    assert doctor.diagnose().problems == [problem]
+    assert cli.main(["doctor", "--strict"]) == 1
+    assert problem in capsys.readouterr().out
+    assert cli.main(["doctor"]) == 0, "without --strict doctor only reports"
+
+
+def test_doctor_strict_counts_a_missing_real_dataset(monkeypatch) -> None:
+    from course_utils import data
+
+    monkeypatch.setattr(data, "data_report", lambda: [("CIFAR-10", None, "stage it")])
+    assert cli.main(["doctor", "--strict"]) == 1
+
+
 def test_unknown_subcommand_is_a_usage_error() -> None:
     with pytest.raises(SystemExit) as info:
         cli.main(["frobnicate"])

@@ -8,14 +8,14 @@ import matplotlib
 
 matplotlib.use("Agg")  # headless, whatever the caller's environment says
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-from matplotlib.colors import to_rgba  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
+import torch
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
 
-from course_utils import plot  # noqa: E402
-from course_utils.train import History  # noqa: E402
+from course_utils import plot
+from course_utils.train import History
 
 
 @pytest.fixture(autouse=True)

@@ -120,16 +120,42 @@ def test_gradient_clipping_bounds_the_update_with_and_without_grad_scaler():
         assert (after - before).norm().item() <= 1e-3 * (1 + 1e-4)
 
 
+def _record_linear_dtypes(model: nn.Module) -> list[torch.dtype]:
+    """Hook every Linear layer: the dtypes its outputs had inside the forward pass."""
+    seen: list[torch.dtype] = []
+    for module in model.modules():
+        if isinstance(module, nn.Linear):
+            module.register_forward_hook(lambda _m, _i, out: seen.append(out.dtype))
+    return seen
+
+
 def test_bf16_autocast_trains_on_cpu():
     X, y = blobs(64)
     model = make_model()
+    seen = _record_linear_dtypes(model)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     loss, acc = train.train_one_epoch(model, loader(X, y), nn.CrossEntropyLoss(), optimizer, CPU,
                                       autocast_dtype=torch.bfloat16, progress=False)  # fmt: skip
     assert math.isfinite(loss) and 0.0 <= acc <= 1.0
+    # The forward really ran under bf16 autocast (2 Linear layers x 2 batches), while the
+    # weights the optimizer updates stay fp32 and autocast is off again afterwards.
+    assert seen == [torch.bfloat16] * 4, seen
+    assert all(p.dtype == torch.float32 for p in model.parameters())
+    assert not torch.is_autocast_enabled("cpu")
+    seen.clear()
     val_loss, _ = evaluate(model, loader(X, y), nn.CrossEntropyLoss(), CPU,
                            autocast_dtype=torch.bfloat16)  # fmt: skip
     assert math.isfinite(val_loss)
+    assert seen == [torch.bfloat16] * 4, seen
+    seen.clear()
+    fit(model, loader(X, y), nn.CrossEntropyLoss(), optimizer, num_epochs=1, device=CPU,
+        val_loader=loader(X, y, seed=None), autocast_dtype=torch.bfloat16,
+        progress=False)  # fmt: skip
+    assert seen == [torch.bfloat16] * 8, f"fit must pass autocast_dtype on: {seen}"
+    # And without autocast_dtype nothing is cast: the hook sees fp32.
+    seen.clear()
+    evaluate(model, loader(X, y), nn.CrossEntropyLoss(), CPU)
+    assert seen == [torch.float32] * 4, seen
 
 
 def test_progress_bars_and_epoch_lines_go_to_stdout(capfd):

@@ -205,7 +205,7 @@ def grade_class(
     return batch
 
 
-def _read(path: Path):  # noqa: ANN202 - a NotebookNode
+def _read(path: Path):  # returns a NotebookNode
     import nbformat
 
     return nbformat.read(str(path), as_version=4)

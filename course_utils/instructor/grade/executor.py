@@ -130,7 +130,7 @@ def _client_class() -> type:
             self.used = 0
             self.truncated: set[tuple[int, str]] = set()
 
-        def output(self, outs, msg, display_id, cell_index):  # noqa: ANN001, ANN202
+        def output(self, outs, msg, display_id, cell_index):
             content = msg.get("content", {})
             self.used += len(str(content.get("text", ""))) + len(str(content.get("data", "")))
             if self.used > _OUTPUT_BUDGET and msg.get("msg_type") in ("stream", "display_data"):

@@ -17,7 +17,7 @@ from nbformat import NotebookNode
 from .executor import Result
 
 
-def _open(url: str):  # noqa: ANN202 - nbgrader's Gradebook
+def _open(url: str):  # returns nbgrader's Gradebook
     """nbgrader's Gradebook, with this environment's scripts on PATH.
 
     nbgrader runs the ``alembic`` command to check the database schema; it lives beside this
