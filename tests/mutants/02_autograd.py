@@ -535,5 +535,14 @@ def clip_grad_norm_hook(t, max_norm):
     t.register_hook(lambda grad: grad * torch.clamp(max_norm / (grad.norm() + 1e-6), max=1.0))
 """,
         ),
+        (
+            "scales the gradient in place and returns nothing",
+            """
+def clip_grad_norm_hook(t, max_norm):
+    def hook(grad):
+        grad.mul_(torch.clamp(max_norm / (grad.norm() + 1e-6), max=1.0))
+    return t.register_hook(hook)
+""",
+        ),
     ],
 }

@@ -318,6 +318,20 @@ def pad_collate(batch, padding_value=0):
     return padded, lengths, mask, labels
 """,
         ),
+        (
+            "mask from the values (padded != padding_value): real zeros count as padding",
+            """
+def pad_collate(batch, padding_value=0):
+    seqs = [seq for seq, _ in batch]
+    lengths = torch.tensor([len(seq) for seq in seqs], dtype=torch.int64)
+    padded = nn.utils.rnn.pad_sequence(seqs, batch_first=True, padding_value=padding_value)
+    mask = padded != padding_value
+    if mask.dim() > 2:
+        mask = mask.any(dim=-1)
+    labels = torch.tensor([int(label) for _, label in batch], dtype=torch.int64)
+    return padded, lengths, mask, labels
+""",
+        ),
     ],
     "balanced_weights": [
         (

@@ -224,6 +224,51 @@ class RunningMinMaxObserver(nn.Module):
         return choose_qparams(self.min_val, self.max_val, self.dtype, self.symmetric)
 """,
         ),
+        (
+            "forward returns x.detach() (cuts the gradient during QAT-style use)",
+            """
+class RunningMinMaxObserver(nn.Module):
+    def __init__(self, dtype=torch.uint8, symmetric=False):
+        super().__init__()
+        self.dtype = dtype
+        self.symmetric = symmetric
+        self.register_buffer("min_val", torch.tensor(float("inf")))
+        self.register_buffer("max_val", torch.tensor(float("-inf")))
+
+    def forward(self, x):
+        x = x.detach()
+        self.min_val = torch.minimum(self.min_val, x.min().float())
+        self.max_val = torch.maximum(self.max_val, x.max().float())
+        return x
+
+    def calculate_qparams(self):
+        if bool(self.min_val > self.max_val):
+            raise RuntimeError("no data")
+        return choose_qparams(self.min_val, self.max_val, self.dtype, self.symmetric)
+""",
+        ),
+        (
+            "never detaches: the buffers keep the autograd graph of every batch",
+            """
+class RunningMinMaxObserver(nn.Module):
+    def __init__(self, dtype=torch.uint8, symmetric=False):
+        super().__init__()
+        self.dtype = dtype
+        self.symmetric = symmetric
+        self.register_buffer("min_val", torch.tensor(float("inf")))
+        self.register_buffer("max_val", torch.tensor(float("-inf")))
+
+    def forward(self, x):
+        self.min_val = torch.minimum(self.min_val, x.min().float())
+        self.max_val = torch.maximum(self.max_val, x.max().float())
+        return x
+
+    def calculate_qparams(self):
+        if bool(self.min_val > self.max_val):
+            raise RuntimeError("no data")
+        return choose_qparams(self.min_val, self.max_val, self.dtype, self.symmetric)
+""",
+        ),
     ],
     "quantize_per_channel": [
         (
