@@ -186,3 +186,18 @@ def runtime_env(venv: Path, wheelhouse: Path, jupyter_path: Path) -> dict[str, s
         PYTHONNOUSERSITE="1",
     )
     return env
+
+
+def run_in_runtime(nb: NotebookNode, work: Path, env: dict[str, str], timeout: int) -> None:
+    """Execute ``nb`` in place on the simulated runtime's kernel, in ``work``, keeping errors in
+    the outputs (the caller reads them)."""
+    from nbclient import NotebookClient
+
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name=KERNEL_NAME,
+        allow_errors=True,
+        resources={"metadata": {"path": str(work)}},
+    )
+    client.execute(env=env)

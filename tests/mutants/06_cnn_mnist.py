@@ -1,5 +1,7 @@
 """Known-wrong answers for chapter 06 (CNN on MNIST); every one must fail its exercise's tests."""
 
+from course_utils.instructor.mutants import variant
+
 # The final-model cell trains `model` after defining build_model/train_model, so its mutants
 # carry the whole cell: a correct build_model, a train_model with the bug, and the training call.
 _BUILD_MODEL = """
@@ -39,6 +41,37 @@ def train_model(model, train_loader, val_loader, *, num_epochs, device, autocast
 """
         + _TRAIN_CALL
     )
+
+
+_SPEC = """
+class SpecCNN(nn.Module):
+    def __init__(self, num_classes=10):
+        super().__init__()
+        self.conv1 = CONV1
+        self.conv2 = CONV2
+        self.pool = nn.MaxPool2d(2)
+        self.dropout1, self.dropout2 = nn.Dropout(0.25), nn.Dropout(0.5)
+        self.fc1 = FC1
+        self.fc2 = FC2
+
+    def forward(self, x):
+        x = FEATURES
+        x = HEAD
+        return OUT
+"""
+_SPEC_OK = {
+    "CONV1": "nn.Conv2d(1, 32, 3, padding=1)",
+    "CONV2": "nn.Conv2d(32, 64, 3, padding=1)",
+    "FC1": "nn.Linear(64 * 14 * 14, 128)",
+    "FC2": "nn.Linear(128, num_classes)",
+    "FEATURES": "self.pool(F.relu(self.conv2(F.relu(self.conv1(x)))))",
+    "HEAD": "self.dropout2(F.relu(self.fc1(torch.flatten(self.dropout1(x), 1))))",
+    "OUT": "self.fc2(x)",
+}
+
+
+def _spec(**changes: str) -> str:
+    return variant(_SPEC, _SPEC_OK, **changes)
 
 
 MUTANTS = {
@@ -96,155 +129,39 @@ def conv_out_size(size, kernel_size, stride=1, padding=0, dilation=1):
     "spec_cnn": [
         (
             "the tutorial's flatten size 9216 with padded convolutions",
-            """
-class SpecCNN(nn.Module):
-    def __init__(self, num_classes=10):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, 3, padding=1)
-        self.conv2 = nn.Conv2d(32, 64, 3, padding=1)
-        self.pool = nn.MaxPool2d(2)
-        self.dropout1, self.dropout2 = nn.Dropout(0.25), nn.Dropout(0.5)
-        self.fc1 = nn.Linear(9216, 128)
-        self.fc2 = nn.Linear(128, num_classes)
-
-    def forward(self, x):
-        x = self.pool(F.relu(self.conv2(F.relu(self.conv1(x)))))
-        x = self.dropout2(F.relu(self.fc1(torch.flatten(self.dropout1(x), 1))))
-        return self.fc2(x)
-""",
+            _spec(FC1="nn.Linear(9216, 128)"),
         ),
         (
             "unpadded convolutions made consistent with 9216 (not the specified network)",
-            """
-class SpecCNN(nn.Module):
-    def __init__(self, num_classes=10):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, 3)
-        self.conv2 = nn.Conv2d(32, 64, 3)
-        self.pool = nn.MaxPool2d(2)
-        self.dropout1, self.dropout2 = nn.Dropout(0.25), nn.Dropout(0.5)
-        self.fc1 = nn.Linear(9216, 128)
-        self.fc2 = nn.Linear(128, num_classes)
-
-    def forward(self, x):
-        x = self.pool(F.relu(self.conv2(F.relu(self.conv1(x)))))
-        x = self.dropout2(F.relu(self.fc1(torch.flatten(self.dropout1(x), 1))))
-        return self.fc2(x)
-""",
+            _spec(
+                CONV1="nn.Conv2d(1, 32, 3)",
+                CONV2="nn.Conv2d(32, 64, 3)",
+                FC1="nn.Linear(9216, 128)",
+            ),
         ),
         (
             "softmax at the end of forward (double softmax with CrossEntropyLoss)",
-            """
-class SpecCNN(nn.Module):
-    def __init__(self, num_classes=10):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, 3, padding=1)
-        self.conv2 = nn.Conv2d(32, 64, 3, padding=1)
-        self.pool = nn.MaxPool2d(2)
-        self.dropout1, self.dropout2 = nn.Dropout(0.25), nn.Dropout(0.5)
-        self.fc1 = nn.Linear(64 * 14 * 14, 128)
-        self.fc2 = nn.Linear(128, num_classes)
-
-    def forward(self, x):
-        x = self.pool(F.relu(self.conv2(F.relu(self.conv1(x)))))
-        x = self.dropout2(F.relu(self.fc1(torch.flatten(self.dropout1(x), 1))))
-        return F.softmax(self.fc2(x), dim=1)
-""",
+            _spec(OUT="F.softmax(self.fc2(x), dim=1)"),
         ),
         (
             "functional F.dropout without training=self.training: dropout stays on in eval mode",
-            """
-class SpecCNN(nn.Module):
-    def __init__(self, num_classes=10):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, 3, padding=1)
-        self.conv2 = nn.Conv2d(32, 64, 3, padding=1)
-        self.pool = nn.MaxPool2d(2)
-        self.dropout1, self.dropout2 = nn.Dropout(0.25), nn.Dropout(0.5)
-        self.fc1 = nn.Linear(64 * 14 * 14, 128)
-        self.fc2 = nn.Linear(128, num_classes)
-
-    def forward(self, x):
-        x = self.pool(F.relu(self.conv2(F.relu(self.conv1(x)))))
-        x = F.relu(self.fc1(torch.flatten(F.dropout(x, 0.25), 1)))
-        return self.fc2(F.dropout(x, 0.5))
-""",
+            _spec(
+                HEAD="F.relu(self.fc1(torch.flatten(F.dropout(x, 0.25), 1)))",
+                OUT="self.fc2(F.dropout(x, 0.5))",
+            ),
         ),
         (
             "torch.flatten(x) without start_dim=1: the batch dimension is flattened too",
-            """
-class SpecCNN(nn.Module):
-    def __init__(self, num_classes=10):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, 3, padding=1)
-        self.conv2 = nn.Conv2d(32, 64, 3, padding=1)
-        self.pool = nn.MaxPool2d(2)
-        self.dropout1, self.dropout2 = nn.Dropout(0.25), nn.Dropout(0.5)
-        self.fc1 = nn.Linear(64 * 14 * 14, 128)
-        self.fc2 = nn.Linear(128, num_classes)
-
-    def forward(self, x):
-        x = self.pool(F.relu(self.conv2(F.relu(self.conv1(x)))))
-        x = self.dropout2(F.relu(self.fc1(torch.flatten(self.dropout1(x)))))
-        return self.fc2(x)
-""",
+            _spec(HEAD="self.dropout2(F.relu(self.fc1(torch.flatten(self.dropout1(x)))))"),
         ),
-        (
-            "num_classes ignored: fc2 always has 10 outputs",
-            """
-class SpecCNN(nn.Module):
-    def __init__(self, num_classes=10):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, 3, padding=1)
-        self.conv2 = nn.Conv2d(32, 64, 3, padding=1)
-        self.pool = nn.MaxPool2d(2)
-        self.dropout1, self.dropout2 = nn.Dropout(0.25), nn.Dropout(0.5)
-        self.fc1 = nn.Linear(64 * 14 * 14, 128)
-        self.fc2 = nn.Linear(128, 10)
-
-    def forward(self, x):
-        x = self.pool(F.relu(self.conv2(F.relu(self.conv1(x)))))
-        x = self.dropout2(F.relu(self.fc1(torch.flatten(self.dropout1(x), 1))))
-        return self.fc2(x)
-""",
-        ),
+        ("num_classes ignored: fc2 always has 10 outputs", _spec(FC2="nn.Linear(128, 10)")),
         (
             "pool after conv1 instead of after conv2: same shapes and parameter count, another network",
-            """
-class SpecCNN(nn.Module):
-    def __init__(self, num_classes=10):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, 3, padding=1)
-        self.conv2 = nn.Conv2d(32, 64, 3, padding=1)
-        self.pool = nn.MaxPool2d(2)
-        self.dropout1, self.dropout2 = nn.Dropout(0.25), nn.Dropout(0.5)
-        self.fc1 = nn.Linear(64 * 14 * 14, 128)
-        self.fc2 = nn.Linear(128, num_classes)
-
-    def forward(self, x):
-        x = F.relu(self.conv2(self.pool(F.relu(self.conv1(x)))))
-        x = self.dropout2(F.relu(self.fc1(torch.flatten(self.dropout1(x), 1))))
-        return self.fc2(x)
-""",
+            _spec(FEATURES="F.relu(self.conv2(self.pool(F.relu(self.conv1(x)))))"),
         ),
         (
             "nn.LazyLinear(128) for fc1: the flatten size is never derived (in_features is 0 until a call)",
-            """
-class SpecCNN(nn.Module):
-    def __init__(self, num_classes=10):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, 3, padding=1)
-        self.conv2 = nn.Conv2d(32, 64, 3, padding=1)
-        self.pool = nn.MaxPool2d(2)
-        self.dropout1, self.dropout2 = nn.Dropout(0.25), nn.Dropout(0.5)
-        self.fc1 = nn.LazyLinear(128)
-        self.fc2 = nn.Linear(128, num_classes)
-
-    def forward(self, x):
-        x = self.pool(F.relu(self.conv2(F.relu(self.conv1(x)))))
-        x = self.dropout2(F.relu(self.fc1(torch.flatten(self.dropout1(x), 1))))
-        return self.fc2(x)
-""",
+            _spec(FC1="nn.LazyLinear(128)"),
         ),
     ],
     "train_one_epoch": [

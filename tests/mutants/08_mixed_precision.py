@@ -1,5 +1,7 @@
 """Known-wrong answers for chapter 08 (mixed precision): each must fail its exercise's tests."""
 
+from course_utils.instructor.mutants import variant
+
 _SCALER = """
 class DynamicLossScaler:
     def __init__(self, init_scale=2.0**16, growth_factor=2.0, backoff_factor=0.5,
@@ -50,10 +52,7 @@ _SCALER_OK = {
 
 def _scaler(**changes: str) -> str:
     """The reference DynamicLossScaler with some of its marked pieces replaced."""
-    source = _SCALER
-    for key, value in {**_SCALER_OK, **changes}.items():
-        source = source.replace(key, value)
-    return source
+    return variant(_SCALER, _SCALER_OK, **changes)
 
 
 MUTANTS = {

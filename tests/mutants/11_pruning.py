@@ -1,5 +1,7 @@
 """Known-wrong answers for chapter 11 (pruning); every one must fail its exercise's tests."""
 
+from course_utils.instructor.mutants import variant
+
 # The shrink_* solutions are long; their mutants share one builder with the bug switched in.
 _SHRINK_CONV = """
 def shrink_conv_channels(model, keep, p=1.0):
@@ -35,10 +37,7 @@ _SHRINK_CONV_OK = {
 
 
 def _shrink_conv(**changes: str) -> str:
-    source = _SHRINK_CONV
-    for key, value in {**_SHRINK_CONV_OK, **changes}.items():
-        source = source.replace(key, value)
-    return source
+    return variant(_SHRINK_CONV, _SHRINK_CONV_OK, **changes)
 
 
 _SHRINK_LAST = """
@@ -73,10 +72,7 @@ _SHRINK_LAST_OK = {
 
 
 def _shrink_last(**changes: str) -> str:
-    source = _SHRINK_LAST
-    for key, value in {**_SHRINK_LAST_OK, **changes}.items():
-        source = source.replace(key, value)
-    return source
+    return variant(_SHRINK_LAST, _SHRINK_LAST_OK, **changes)
 
 
 MUTANTS = {

@@ -1,5 +1,7 @@
 """Known-wrong answers for chapter 12 (debugging and memory); every one must fail its tests."""
 
+from course_utils.instructor.mutants import variant
+
 _CNN = """
 def build_cnn(in_channels, image_size, num_classes):
     if CHECK:
@@ -26,10 +28,7 @@ _CNN_OK = {
 
 
 def _cnn(**changes: str) -> str:
-    source = _CNN
-    for key, value in {**_CNN_OK, **changes}.items():
-        source = source.replace(key, value)
-    return source
+    return variant(_CNN, _CNN_OK, **changes)
 
 
 _FIRST = """
@@ -68,10 +67,7 @@ _FIRST_OK = {
 
 
 def _first(**changes: str) -> str:
-    source = _FIRST
-    for key, value in {**_FIRST_OK, **changes}.items():
-        source = source.replace(key, value)
-    return source
+    return variant(_FIRST, _FIRST_OK, **changes)
 
 
 _FALLBACK = """
@@ -103,10 +99,7 @@ _FALLBACK_OK = {
 
 
 def _fallback(**changes: str) -> str:
-    source = _FALLBACK
-    for key, value in {**_FALLBACK_OK, **changes}.items():
-        source = source.replace(key, value)
-    return source
+    return variant(_FALLBACK, _FALLBACK_OK, **changes)
 
 
 _CKPT = """
@@ -127,10 +120,7 @@ _CKPT_OK = {
 
 
 def _ckpt(**changes: str) -> str:
-    source = _CKPT
-    for key, value in {**_CKPT_OK, **changes}.items():
-        source = source.replace(key, value)
-    return source
+    return variant(_CKPT, _CKPT_OK, **changes)
 
 
 MUTANTS = {

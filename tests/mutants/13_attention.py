@@ -1,12 +1,6 @@
 """Known-wrong answers for chapter 13 (attention and a Transformer LM); each must fail its tests."""
 
-
-def _fill(template: str, defaults: dict[str, str], changes: dict[str, str]) -> str:
-    source = template
-    for key, value in {**defaults, **changes}.items():
-        source = source.replace(key, value)
-    return source
-
+from course_utils.instructor.mutants import variant
 
 _MASKS = """
 def causal_mask(T, device=None):
@@ -24,7 +18,7 @@ _MASKS_OK = {
 
 
 def _masks(**changes: str) -> str:
-    return _fill(_MASKS, _MASKS_OK, changes)
+    return variant(_MASKS, _MASKS_OK, **changes)
 
 
 _ATTN = """
@@ -54,7 +48,7 @@ _ATTN_OK = {
 
 
 def _attn(**changes: str) -> str:
-    return _fill(_ATTN, _ATTN_OK, changes)
+    return variant(_ATTN, _ATTN_OK, **changes)
 
 
 _MHA = """
@@ -94,7 +88,7 @@ _MHA_OK = {
 
 
 def _mha(**changes: str) -> str:
-    return _fill(_MHA, _MHA_OK, changes)
+    return variant(_MHA, _MHA_OK, **changes)
 
 
 _BLOCK = """
@@ -123,7 +117,7 @@ _BLOCK_OK = {
 
 
 def _block(**changes: str) -> str:
-    return _fill(_BLOCK, _BLOCK_OK, changes)
+    return variant(_BLOCK, _BLOCK_OK, **changes)
 
 
 _STEP = """
@@ -151,7 +145,7 @@ _STEP_OK = {
 
 
 def _step(**changes: str) -> str:
-    return _fill(_STEP, _STEP_OK, changes)
+    return variant(_STEP, _STEP_OK, **changes)
 
 
 _SAMPLE = """
@@ -184,7 +178,7 @@ _SAMPLE_OK = {
 
 
 def _sample(**changes: str) -> str:
-    return _fill(_SAMPLE, _SAMPLE_OK, changes)
+    return variant(_SAMPLE, _SAMPLE_OK, **changes)
 
 
 _CACHE = """
@@ -211,7 +205,7 @@ _CACHE_OK = {
 
 
 def _cache(**changes: str) -> str:
-    return _fill(_CACHE, _CACHE_OK, changes)
+    return variant(_CACHE, _CACHE_OK, **changes)
 
 
 _TOPK_EXACT = """

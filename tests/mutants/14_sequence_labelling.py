@@ -1,5 +1,7 @@
 """Known-wrong answers for chapter 14 (sequence labelling, BERT-style); every one must fail."""
 
+from course_utils.instructor.mutants import variant
+
 _LABELS = """
 WORD_RE = re.compile(PATTERN)
 
@@ -185,39 +187,33 @@ _METRICS_OK = {
 }
 
 
-def _fill(template: str, ok: dict[str, str], changes: dict[str, str]) -> str:
-    source = template
-    for key, value in {**ok, **changes}.items():
-        source = source.replace(key, value)
-    return source
-
 
 def _labels(**changes: str) -> str:
-    return _fill(_LABELS, _LABELS_OK, changes)
+    return variant(_LABELS, _LABELS_OK, **changes)
 
 
 def _bpe(**changes: str) -> str:
-    return _fill(_BPE, _BPE_OK, changes)
+    return variant(_BPE, _BPE_OK, **changes)
 
 
 def _align(**changes: str) -> str:
-    return _fill(_ALIGN, _ALIGN_OK, changes)
+    return variant(_ALIGN, _ALIGN_OK, **changes)
 
 
 def _pad(**changes: str) -> str:
-    return _fill(_PAD, _PAD_OK, changes)
+    return variant(_PAD, _PAD_OK, **changes)
 
 
 def _loss(**changes: str) -> str:
-    return _fill(_LOSS, _LOSS_OK, changes)
+    return variant(_LOSS, _LOSS_OK, **changes)
 
 
 def _mask(**changes: str) -> str:
-    return _fill(_MASK, _MASK_OK, changes)
+    return variant(_MASK, _MASK_OK, **changes)
 
 
 def _metrics(**changes: str) -> str:
-    return _fill(_METRICS, _METRICS_OK, changes)
+    return variant(_METRICS, _METRICS_OK, **changes)
 
 
 MUTANTS = {

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 from packaging.requirements import Requirement
 
 from course_utils.instructor import autograde, colab, colab_sim, notebook
@@ -65,14 +64,7 @@ class ColabSimulation:
         )
         work = tmp_path / "work"
         work.mkdir()
-        client = NotebookClient(
-            nb,
-            timeout=900,
-            kernel_name=colab_sim.KERNEL_NAME,
-            allow_errors=True,
-            resources={"metadata": {"path": str(work)}},
-        )
-        client.execute(env=env)
+        colab_sim.run_in_runtime(nb, work, env, timeout=900)
         executed = tmp_path / f"{chapter}.ipynb"
         nbformat.write(nb, str(executed))
 

@@ -108,3 +108,12 @@ def test_runner_restores_the_solution_after_each_mutant(tiny_course) -> None:
         "ex2's mutant was judged against ex1's leftover mutant"
     )
     assert notebook.read(path).cells[solution.index].source.count("times_1(x)") == 1
+
+
+def test_variant_fills_slots_and_refuses_unknown_ones() -> None:
+    template = "def f(x):\n    return x OP K\n"
+    defaults = {"OP": "+", "K": "1"}
+    assert mutants.variant(template, defaults) == "def f(x):\n    return x + 1\n"
+    assert mutants.variant(template, defaults, OP="-") == "def f(x):\n    return x - 1\n"
+    with pytest.raises(mutants.MutantSetupError, match="do not occur"):
+        mutants.variant(template, defaults, KK="2")  # a typo would silently give the reference

@@ -205,7 +205,6 @@ def test_every_reviewed_shared_line_is_still_needed(published) -> None:
 
 @pytest.mark.pipeline
 def test_course_utils_installs_from_the_published_repository(published, tmp_path, monkeypatch):
-    from nbclient import NotebookClient
 
     course = config.load(ROOT)
     python = colab_sim.make_venv(tmp_path / "venv")
@@ -222,14 +221,7 @@ def test_course_utils_installs_from_the_published_repository(published, tmp_path
     nb.cells = [c for c in nb.cells if notebook.role(c) == "setup"]
     work = tmp_path / "work"
     work.mkdir()
-    client = NotebookClient(
-        nb,
-        timeout=600,
-        kernel_name=colab_sim.KERNEL_NAME,
-        allow_errors=True,
-        resources={"metadata": {"path": str(work)}},
-    )
-    client.execute(env=env)
+    colab_sim.run_in_runtime(nb, work, env, timeout=600)
     errors = [f"{o.ename}: {o.evalue}" for o in nb.cells[0].outputs if o.output_type == "error"]
     assert not errors, errors
     shown = "".join(o.get("text", "") for o in nb.cells[0].outputs)
