@@ -28,6 +28,12 @@ COURSE_PACKAGE = "course_utils"
 CHAPTER_PACKAGES: dict[str, tuple[tuple[str, str], ...]] = {
     "10_quantization": (("torchao", "torchao>=0.11"),),
     "11_pruning": (("torchao", "torchao>=0.11"),),
+    "16_hyperparameter_search": (("optuna", "optuna>=4.0"),),
+    "17_performance": (
+        ("onnx", "onnx>=1.17"),
+        ("onnxscript", "onnxscript>=0.3"),
+        ("onnxruntime", "onnxruntime>=1.20"),
+    ),
 }
 """Chapter -> (import name, pip requirement) pairs its install cell installs when missing."""
 
