@@ -39,6 +39,7 @@ class Fixture:
     score: float
     status: str
     why: str
+    reviewed: bool = False  # graded with --reviewed: the static scan does not stop it
 
 
 def _gid(cell: dict) -> str | None:
@@ -77,9 +78,22 @@ def build(course_root: Path) -> list[Fixture]:
     first = "version_at_least"
     fixtures: list[Fixture] = []
 
-    def add(name: str, nb_or_text: NotebookNode | str, score: float, status: str, why: str) -> None:
+    def add(
+        name: str,
+        nb_or_text: NotebookNode | str,
+        score: float,
+        status: str,
+        why: str,
+        reviewed: bool = False,
+    ) -> None:
         text = nb_or_text if isinstance(nb_or_text, str) else _text(nb_or_text)
-        fixtures.append(Fixture(name, text, score, status, why))
+        fixtures.append(Fixture(name, text, score, status, why, reviewed))
+
+    def attack(name: str, nb: NotebookNode, why: str, dynamic: str = "tampering detected") -> None:
+        """The attack is stopped twice: by the static scan, and (graded with --reviewed, as if
+        an instructor had let it through) by the dynamic layer, with status ``dynamic``."""
+        add(name, nb, 0, "needs review", f"{why}: flagged by the static scan")
+        add(f"{name}_reviewed", nb, 0, dynamic, f"{why}: caught at run time", reviewed=True)
 
     add("honest", _notebook(right), FULL, "graded", "correct answers")
     noisy = (
@@ -113,11 +127,9 @@ def build(course_root: Path) -> list[Fixture]:
         "        return node\n"
         "get_ipython().ast_transformers.append(_Pass())\n"
     )
-    add(
+    attack(
         "input_transformer",
         _notebook(wrong, {first: transformer}),
-        0,
-        "tampering detected",
         "an input transformer blanks the test cells",
     )
     patch_checks = (
@@ -125,11 +137,9 @@ def build(course_root: Path) -> list[Fixture]:
         "_c.check_equal = _c.check_tensor = _c.check_true = lambda *a, **k: None\n"
         "check_equal = check_tensor = check_true = check_type = lambda *a, **k: None\n"
     )
-    add(
+    attack(
         "patched_checks",
         _notebook(wrong, {first: patch_checks}),
-        0,
-        "tampering detected",
         "the check helpers are replaced, in the module and in the notebook",
     )
     patch_torch = (
@@ -139,11 +149,9 @@ def build(course_root: Path) -> list[Fixture]:
         "torch.testing.assert_close = lambda *a, **k: None\n"
         "_np.testing.assert_allclose = lambda *a, **k: None\n"
     )
-    add(
+    attack(
         "patched_torch",
         _notebook(wrong, {first: patch_torch}),
-        0,
-        "tampering detected",
         "torch / NumPy comparison functions are monkeypatched",
     )
     fake = dict(right)
@@ -197,7 +205,8 @@ def build(course_root: Path) -> list[Fixture]:
         _notebook(answers),
         0,
         "graded",
-        "reading solutions/ to copy the answers fails in the sandbox",
+        "reading solutions/ to copy the answers fails in the sandbox (exec: reviewed)",
+        reviewed=True,
     )
     env_cheat = (
         "import os as _os\n"
@@ -211,6 +220,7 @@ def build(course_root: Path) -> list[Fixture]:
         0,
         "graded",
         "NBGRADER_EXECUTION is never set, so the graded-only branch never runs",
+        reviewed=True,
     )
     exit_answers = dict(right)
     exit_answers["to_device"] = "import os\nos._exit(1)\n"
@@ -226,7 +236,8 @@ def build(course_root: Path) -> list[Fixture]:
         _notebook(right, {first: "import ctypes\nctypes.string_at(0)\n"}),
         0,
         "kernel died",
-        "a segfault in the first answer",
+        "a segfault in the first answer (ctypes: reviewed)",
+        reviewed=True,
     )
     bomb = "_hog = []\nwhile True:\n    _hog.append(bytearray(256 * 1024 * 1024))\n"
     add(
@@ -321,7 +332,208 @@ def build(course_root: Path) -> list[Fixture]:
         "graded",
         "listing the course, solutions/ and submitted/ and writing the gradebook all fail",
     )
+    fixtures += _integrity_fixtures(right, wrong, first, attack, add)
     return fixtures
+
+
+def _integrity_fixtures(
+    right: dict[str, str],
+    wrong: dict[str, str],
+    first: str,
+    attack: Callable[..., None],
+    add: Callable[..., None],
+) -> list[Fixture]:
+    """Attacks on the verdict itself (issue 12 sections 2-4), honest noise and honest-but-unusual
+    answers. ``attack`` and ``add`` append to the caller's list; returns nothing new itself."""
+    rebind = (
+        "def _accept(*args, **kwargs):\n"
+        "    return None\n"
+        "for _name in ['check_equal', 'check_tensor', 'check_true', 'check_type', 'passed']:\n"
+        "    globals()[_name] = _accept\n"
+    )
+    attack(
+        "globals_rebind", _notebook(wrong, {first: rebind}), "checker names rebound via globals()"
+    )
+    helper = (
+        "import json as _json, sys as _sys\n"
+        "def _fake(token, skip=()):\n"
+        "    payload = _json.dumps({'token': token, 'problems': []})\n"
+        "    return _json.dumps({'payload': payload, 'mac': '0' * 64})\n"
+        "for _key, _mod in list(_sys.modules.items()):\n"
+        "    if _key.startswith('_course_grader_'):\n"
+        "        _mod.check = _fake\n"
+    )
+    attack(
+        "helper_replaced",
+        _notebook(wrong, {first: helper}),
+        "the grader's integrity helper replaced",
+    )
+    swallow = (
+        "def _swallow(shell, etype, value, tb, tb_offset=None):\n"
+        "    return None\n"
+        "get_ipython().set_custom_exc((BaseException,), _swallow)\n"
+    )
+    attack(
+        "custom_exc", _notebook(wrong, {first: swallow}), "set_custom_exc swallows every failure"
+    )
+    liar = (
+        "class _Liar(torch.Tensor):\n"
+        "    @classmethod\n"
+        "    def __torch_function__(cls, func, types, args=(), kwargs=None):\n"
+        "        if getattr(func, '__name__', '') in ('equal', 'allclose', '__eq__', 'all'):\n"
+        "            return True\n"
+        "        return super().__torch_function__(func, types, args, kwargs or {})\n"
+    )
+    lying = dict(wrong)
+    lying["split_indices"] = liar + (
+        "def split_indices(n, val_fraction, seed):\n"
+        "    return torch.zeros(1, dtype=torch.long).as_subclass(_Liar), "
+        "torch.zeros(1, dtype=torch.long).as_subclass(_Liar)\n"
+    )
+    attack(
+        "torch_function_liar",
+        _notebook(lying),
+        "a Tensor subclass whose __torch_function__ says every comparison holds",
+        dynamic="graded",  # run anyway, check_tensor refuses anything but a real torch.Tensor
+    )
+    mode = (
+        "from torch.overrides import TorchFunctionMode as _Mode\n"
+        "class _Yes(_Mode):\n"
+        "    def __torch_function__(self, func, types, args=(), kwargs=None):\n"
+        "        if getattr(func, '__name__', '') in ('equal', 'allclose', 'isclose', 'all'):\n"
+        "            return True\n"
+        "        return func(*args, **(kwargs or {}))\n"
+        "_Yes().__enter__()\n"
+    )
+    attack("torch_function_mode", _notebook(wrong, {first: mode}), "a TorchFunctionMode that lies")
+
+    nb = _notebook(right)
+    i = _index(nb, "count_parameters")
+    bonus = nbformat.v4.new_code_cell("pass  # free points")
+    bonus.metadata["nbgrader"] = {
+        "grade": True, "solution": False, "locked": False, "grade_id": "bonus", "points": 50,
+        "schema_version": 3,
+    }  # fmt: skip
+    nb.cells.insert(i + 2, bonus)
+    add("bonus_cell", nb, FULL, "graded", "an added graded cell worth 50 points is ignored")
+    nb = _notebook(wrong)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade"):
+            cell.metadata["nbgrader"]["points"] = 100
+    add("raised_points", nb, 0, "graded", "points raised in the metadata: the source's count")
+    kill = (
+        "import os as _os, signal as _signal\n"
+        "try:\n"
+        "    _os.kill(-1, _signal.SIGKILL)\n"
+        "except ProcessLookupError:\n"
+        "    print('no other process to kill')\n"
+    )
+    add(
+        "kill_all",
+        _notebook(right, {first: kill}),
+        FULL,
+        "graded",
+        "os.kill(-1, SIGKILL) reaches no process but the sandbox's own",
+    )
+    flood = "import sys as _sys\n_sys.stdout.write('x' * 100_000_000)\n"
+    add("print_flood", _notebook(right, {first: flood}), FULL, "graded", "100 MB on stdout")
+    nb = _notebook(right)
+    nb.metadata["kernelspec"] = {"name": "bash", "display_name": "Bash", "language": "bash"}
+    nb.metadata["language_info"] = {"name": "bash"}
+    add("bash_kernel", nb, FULL, "graded", "metadata naming the bash kernel is ignored")
+
+    noise = {
+        "noise_stderr_print": "import sys\nprint('debug: sizes look fine', file=sys.stderr)\n",
+        "noise_logging": "import logging\nlogging.getLogger('student').warning('slow path')\n",
+        "noise_warning_line": "import warnings\nwarnings.warn('careful here')\n",
+        "noise_tqdm": (
+            "import sys\nfrom tqdm.auto import tqdm\n"
+            "for _ in tqdm(range(3), bar_format='{l_bar}{bar}| {n}/{total}', file=sys.stderr):\n"
+            "    pass\n"
+            "for _ in tqdm(range(2), ascii=True, desc='loop'):\n"
+            "    pass\n"
+        ),
+        "noise_torch_deprecation": (
+            "import warnings\nwarnings.simplefilter('always')\ntorch.backends.cuda.sdp_kernel()\n"
+        ),
+    }
+    for name, code in noise.items():
+        body = {
+            gid: src.replace(
+                "### BEGIN SOLUTION",
+                "### BEGIN SOLUTION\n" + "".join(f"    {line}\n" for line in code.splitlines()),
+                1,
+            )
+            for gid, src in right.items()
+        }
+        add(name, _notebook(body), FULL, "graded", f"honest noise on stderr ({name[6:]})")
+
+    honest = dict(right)
+    honest["to_device"] = (
+        "from collections.abc import Mapping\n"
+        "import functools\n\n\n"
+        "class _Mover:\n"
+        "    def __init__(self, device):\n"
+        "        self.device = device\n\n"
+        "    def __call__(self, value):\n"
+        "        return to_device(value, self.device)\n\n\n"
+        "def to_device(batch, device):\n"
+        "    move = _Mover(device)\n"
+        "    if isinstance(batch, torch.Tensor):\n"
+        "        return batch.to(device)\n"
+        "    if isinstance(batch, Mapping):\n"
+        "        return type(batch)({k: move(v) for k, v in batch.items()})\n"
+        "    if isinstance(batch, (list, tuple)):\n"
+        "        return type(batch)(map(move, batch))\n"
+        "    return batch\n"
+    )
+    honest["count_parameters"] = (
+        "def count_parameters(model, trainable_only=True):\n"
+        "    len = 0  # a local that shadows a builtin is harmless\n"
+        "    for name, p in model.named_parameters():\n"
+        "        if getattr(p, 'requires_grad') or not trainable_only:\n"
+        "            len += p.numel()\n"
+        "    return len\n"
+    )
+    honest["split_indices"] = (
+        "class _Bad(ValueError):\n"
+        "    pass\n\n\n"
+        "def split_indices(n, val_fraction, seed):\n"
+        "    try:\n"
+        "        if n < 0:\n"
+        "            raise _Bad('n must be >= 0')\n"
+        "    except _Bad as err:\n"
+        "        print('ignored:', err)\n"
+        "    g = torch.Generator()\n"
+        "    g.manual_seed(seed)\n"
+        "    perm = torch.randperm(n, generator=g)\n"
+        "    k = int(n * val_fraction)\n"
+        "    train, val = perm[k:], perm[:k]\n"
+        "    return train, val\n"
+    )
+    add("honest_helpers", _notebook(honest), FULL, "graded", "helper class, Mapping, map, locals")
+    timed = dict(right)
+    timed["count_parameters"] = "%time _ = 1 + 1\n" + right["count_parameters"]
+    add("honest_magic", _notebook(timed), FULL, "graded", "%time in an answer cell is allowed")
+    chatty = {gid: src + "\nprint('defined', flush=True)\n" for gid, src in right.items()}
+    chatty[first] = "import logging\nlogging.basicConfig(level=logging.INFO)\n" + chatty[first]
+    add("honest_prints", _notebook(chatty), FULL, "graded", "prints and configured logging")
+    swapped = dict(right)
+    swapped["count_parameters"] = (
+        "import types\n"
+        "_settings = types.SimpleNamespace(verbose=False)\n"
+        "setattr(_settings, 'verbose', True)\n"
+        "def count_parameters(model: nn.Module, trainable_only: bool = True) -> int:\n"
+        "    params = [p for p in model.parameters()]\n"
+        "    return sum(p.numel() for p in params if p.requires_grad or not trainable_only)\n"
+    )
+    add("honest_setattr", _notebook(swapped), FULL, "graded", "setattr on an instance, imports")
+    nb = _notebook(right)
+    i = _index(nb, "split_indices")
+    scratch = nbformat.v4.new_code_cell("print('trying things out')\nx_scratch = 3")
+    nb.cells.insert(i + 1, scratch)
+    add("scratch_cell", nb, FULL, "graded", "a cell the student added is not run, with a note")
+    return []
 
 
 def write(fixtures: list[Fixture], folder: Path) -> dict[str, Path]:

@@ -60,7 +60,8 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
                 ["grade", ASSIGNMENT, "--from", str(base / "download"), "--jobs", "3",
                  "--db", db, "--output", str(base / "autograded"), "--cpu-seconds", "15",
                  "--memory-gb", "4", "--processes", "64", "--wall-seconds", "240",
-                 "--cell-timeout", "45"]
+                 "--cell-timeout", "45",
+                 *(arg for f in FIXTURES if f.reviewed for arg in ("--reviewed", f.name))]
             )  # fmt: skip
     finally:
         os.chdir(cwd)
@@ -99,6 +100,21 @@ def test_batch_succeeds_and_reports_every_student(graded: dict) -> None:
     for fixture in FIXTURES:
         assert fixture.name in graded["table"]
     assert "kernel died" in graded["table"] and "tampering detected" in graded["table"]
+
+
+@needs_sandbox
+def test_reference_run_sets_each_cells_time_limit(graded: dict) -> None:
+    """The source scored full marks first, and its cell times bound an endless loop's cost."""
+    assert "reference solution: 9/9" in graded["table"], graded["table"]
+    loop = graded["results"]["infinite_loop"]
+    limit = float(loop.reason.split(" ran over ")[1].split(" s")[0])
+    assert batch.CELL_FLOOR_S <= limit < 45, loop.reason  # 45: the --cell-timeout cap
+
+
+def test_cell_time_limits_follow_the_reference_with_a_floor_and_a_cap() -> None:
+    reference = Result("ref", cell_seconds={"3": 0.01, "5": 4.0, "7": 500.0})
+    limits = batch.cell_timeouts(reference, cap=900)
+    assert limits == {"3": batch.CELL_FLOOR_S, "5": 40.0, "7": 900}
 
 
 @needs_sandbox
@@ -209,7 +225,9 @@ def test_repair_takes_tests_from_the_source_and_answers_from_the_submission(tmp_
             assert test_sources[cell.metadata["nbgrader"]["grade_id"]] == cell.source
     assert any("missing: restored" in n for n in built.notes)
     assert any("reordered" in n for n in built.notes)
-    assert built.nb.cells[-1].source == "helper = 1"
+    assert all("helper = 1" not in c.source for c in built.nb.cells), "added cells are not run"
+    assert any("1 code cell(s) you added were not run" in n for n in built.notes)
+    assert built.origin.count("student") == len(submission["cells"]) - 1
 
 
 def test_unreadable_submission_is_reported(tmp_path: Path) -> None:
@@ -220,13 +238,32 @@ def test_unreadable_submission_is_reported(tmp_path: Path) -> None:
 
 
 def test_forged_or_missing_integrity_answers_are_tampering() -> None:
+    import hashlib
+    import hmac
+
     tamper = Tamper()
     _, token = tamper.check_expression()
-    forged = {"status": "ok", "data": {"text/plain": repr(json.dumps({"token": "x"}))}}
-    assert Tamper.parse(forged, token) == ["the grader's integrity check answer was forged"]
-    assert Tamper.parse({"status": "error"}, token)
-    honest = {"status": "ok", "data": {"text/plain": repr(json.dumps({"token": token}))}}
-    assert Tamper.parse(honest, token) == []
+
+    def answer(payload: dict, key: bytes = tamper.key) -> dict:
+        text = json.dumps(payload)
+        mac = hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+        return {
+            "status": "ok",
+            "data": {"text/plain": repr(json.dumps({"payload": text, "mac": mac}))},
+        }
+
+    assert tamper.parse(answer({"token": token, "problems": []}), token) == []
+    assert tamper.parse(answer({"token": token, "problems": ["x was replaced"]}), token) == [
+        "x was replaced"
+    ]
+    echoed = answer({"token": token, "problems": []}, key=b"a guess")
+    assert tamper.parse(echoed, token) == ["the grader's integrity check answer was forged"]
+    old = answer({"token": "an earlier token", "problems": []})
+    assert tamper.parse(old, token) == ["the grader's integrity check answer was replayed"]
+    plain = {"status": "ok", "data": {"text/plain": repr(json.dumps({"token": token}))}}
+    assert tamper.parse(plain, token) == ["the grader's integrity check returned garbage"]
+    assert tamper.parse({"status": "error"}, token)
+    assert tamper.key.hex() not in tamper.preamble(), "the key never travels in cell source"
 
 
 def test_without_bubblewrap_grading_refuses_or_warns(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,12 @@
-"""Find a class's submissions and grade them in parallel in warm grader worker processes."""
+"""Find a class's submissions and grade them in parallel in warm grader worker processes.
+
+Before any student, the batch grades the source notebook itself (the reference solution) in
+the same sandbox. It must score full marks (else the environment is broken and nothing is
+graded), and its measured cell times set each cell's time limit for the class:
+``min(--cell-timeout, max(CELL_FLOOR_S, CELL_FACTOR x reference seconds))``. An endless loop
+in a quick exercise then costs its student ``CELL_FLOOR_S`` seconds, not the 15-minute cap,
+while a cell that trains for minutes keeps room for a slower (correct) answer.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +29,18 @@ from ..config import CourseConfig
 from . import sandbox
 from .executor import GRADER, Result, run_job, zero_result
 
+REFERENCE = "(reference solution)"
+CELL_FLOOR_S = 20.0
+CELL_FACTOR = 10.0
+
+
+def cell_timeouts(reference: Result, cap: float) -> dict[str, float]:
+    """Each code cell's time limit from the reference run's measured seconds (see above)."""
+    return {
+        index: round(min(cap, max(CELL_FLOOR_S, CELL_FACTOR * seconds)), 1)
+        for index, seconds in reference.cell_seconds.items()
+    }
+
 
 class GradingError(RuntimeError):
     """The grading itself failed (not a student's code): nothing usable was produced."""
@@ -35,6 +55,8 @@ class Batch:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     jobs: int = 1
+    reference: Result | None = None
+    timeouts: dict[str, float] = field(default_factory=dict)
 
 
 def find_submissions(config: CourseConfig, assignment: str, source: Path | None) -> dict[str, Path]:
@@ -52,15 +74,6 @@ def find_submissions(config: CourseConfig, assignment: str, source: Path | None)
         if path.is_file():
             found[student_dir.name] = path
     return found
-
-
-def ignore_pattern(root: Path) -> str:
-    """The course's nbgrader ``IgnorePattern.pattern`` ('' when disabled or unset)."""
-    from traitlets.config.loader import PyFileConfigLoader
-
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
-    section = config.get("IgnorePattern", {})
-    return str(section.get("pattern", "")) if section.get("enabled", False) else ""
 
 
 def kernel_env(scratch: Path, threads: int) -> dict[str, str]:
@@ -107,8 +120,15 @@ def grade_class(
     allow_unsandboxed: bool = False,
     output: Path | None = None,
     progress: Callable[[Result], None] | None = None,
+    reviewed: frozenset[str] = frozenset(),
+    reference: bool = True,
 ) -> Batch:
-    """Grade every submission; per-student failures are results, never exceptions."""
+    """Grade every submission; per-student failures are results, never exceptions.
+
+    ``reviewed`` names students whose code an instructor has read: the static scan does not
+    stop them (the sandbox and the integrity check still apply). ``reference=False`` skips the
+    reference run (then every cell gets ``limits.cell_timeout``).
+    """
     source = config.source_notebook(assignment)
     release = config.release_notebook(assignment)
     for path, what in ((source, "source"), (release, "release (run `course build`)")):
@@ -123,7 +143,6 @@ def grade_class(
         )
     limits = limits or sandbox.Limits()
     output = output or config.root / "autograded"
-    pattern = ignore_pattern(config.root)
     threads = max(1, (os.cpu_count() or 1) // max(1, jobs))
     use_uids = caps.sandboxed and caps.is_root and caps.setpriv is not None
     slots: queue.Queue[int] = queue.Queue()
@@ -133,12 +152,14 @@ def grade_class(
     os.chmod(workdir, 0o711)
     start = time.monotonic()
 
+    timeouts: dict[str, float] = {}
+
     def one(item: tuple[int, str, Path]) -> Result:
         number, student, path = item
         slot = slots.get()
         try:
-            job_dir = workdir / f"j{number:04d}"
-            out_dir = output / student / assignment
+            job_dir = workdir / (f"j{number:04d}" if number >= 0 else "reference")
+            out_dir = output / student / assignment if number >= 0 else job_dir / "out"
             job_dir.mkdir(mode=0o700)
             copy = job_dir / "submission.ipynb"
             shutil.copyfile(path, copy)  # graded from a copy: the original is never touched
@@ -147,14 +168,15 @@ def grade_class(
                 "source": str(source),
                 "release": str(release),
                 "submission": str(copy),
-                "scratch": str(workdir / f"s{number:04d}"),
+                "scratch": str(workdir / f"s{number:04d}" if number >= 0 else workdir / "sref"),
                 "workdir": str(job_dir),
                 "out": str(job_dir),
                 "uid": sandbox.slot_uid(slot) if use_uids else None,
                 "limits": asdict(limits),
                 "caps": asdict(caps),
-                "env": kernel_env(workdir / f"s{number:04d}", threads),
-                "ignore_pattern": pattern,
+                "env": kernel_env(workdir / ("sref" if number < 0 else f"s{number:04d}"), threads),
+                "cell_timeouts": timeouts,
+                "reviewed": sorted(reviewed),
                 "data": [str(p) for p in data_folders()],
             }
             (job_dir / "job.json").write_text(json.dumps(job), encoding="utf-8")
@@ -186,7 +208,7 @@ def grade_class(
             result = zero_result(student, _read(source), GRADER, f"{type(err).__name__}: {err}")
         finally:
             slots.put(slot)
-        if progress:
+        if progress and number >= 0:
             progress(result)
         return result
 
@@ -194,6 +216,17 @@ def grade_class(
     spawn = multiprocessing.get_context("spawn")  # no forked copies of this process's threads
     workers = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=spawn)
     try:
+        if reference:
+            batch.reference = one((-1, REFERENCE, source))
+            ref = batch.reference
+            if ref.status != "graded" or ref.score != ref.max_score:
+                raise GradingError(
+                    f"the reference solution ({source}) scored {ref.score:g}/{ref.max_score:g} "
+                    f"in the grading sandbox ({ref.status}: {ref.reason or ref.notes}): fix the "
+                    "environment (data, packages, limits) before grading students"
+                )
+            timeouts.update(cell_timeouts(ref, limits.cell_timeout))
+            batch.timeouts = dict(timeouts)
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             for result in pool.map(one, items):
                 batch.results[result.student] = result

@@ -1,12 +1,25 @@
 """Grade one submission in a sandboxed kernel (``run_job``, or ``python -m ... JOB.json``).
 
 A grader worker process outside the sandbox grades each submission (student code runs only in
-the kernel, so nothing it does can take the batch down): it starts one sandboxed kernel, runs the
-grader's preamble, then the assembled notebook cell by cell, with an integrity check before and
-after every test cell. Scores follow nbgrader's rule (``nbgrader.utils.determine_grade``) after
-removing stderr output that matches the course's ``IgnorePattern``. The result is a JSON file
-beside the job; the executed notebook (which holds hidden tests: instructor only) is written
-beside it.
+the kernel, so nothing it does can take the batch down). The layers, in order:
+
+(a) the assembled notebook (:mod:`.repair`) holds the source's setup and test cells, the
+    release's other cells and only the student's answer cells (cells a student added are
+    dropped, with a note);
+(b) the static scan (:mod:`.scan`) of those answer cells: a flagged submission is not run and
+    gets 0 points with the status ``needs review`` (unless the instructor lists the student in
+    ``reviewed``);
+(c) one sandboxed kernel runs the grader's preamble (:mod:`.tamper`), then the notebook cell by
+    cell, with the integrity check before every test cell and, as a user expression, at its end.
+
+A test cell passes when the kernel's execute reply says ``ok`` and the integrity check, which
+ipykernel evaluates only after the cell's code ran to its end, answers with the fresh token
+(:func:`.scoring.verdict`). Error outputs, stderr and IPython's exception display play no part:
+a custom exception handler cannot turn a failure into a pass, and warnings, logging or tqdm
+cannot turn a pass into a failure. After a memory error the names the failing cell bound and
+the last traceback are dropped and garbage is collected, so later exercises run with their own
+memory. The result is a JSON file beside the job; the executed notebook (which holds hidden
+tests: instructor only) is written beside it.
 
 The kernel never sees ``NBGRADER_EXECUTION``: a notebook that behaves differently when graded by
 nbgrader is graded the way it behaves for the student (the variable is never revealed, rather
@@ -30,19 +43,20 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
-from ..notebook import assigned_names
-from . import repair, sandbox
-from .scoring import CellResult, score_cell
+from ..notebook import assigned_names, role
+from . import repair, sandbox, scan
+from .scoring import CellResult, verdict
 from .tamper import Tamper
 
 # Outcomes other than "graded"; the report shows them as the reason.
-TIMEOUT, MEMORY, DIED, TAMPER, MALFORMED, GRADER = (
+TIMEOUT, MEMORY, DIED, TAMPER, MALFORMED, GRADER, REVIEW = (
     "timeout",
     "memory",
     "kernel died",
     "tampering detected",
     "malformed notebook",
     "grader error",
+    "needs review",
 )
 _MEMORY_ERRORS = re.compile(r"MemoryError|can't allocate memory|std::bad_alloc|out of memory", re.I)
 
@@ -57,6 +71,7 @@ class Result:
     cells: dict[str, CellResult] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    cell_seconds: dict[str, float] = field(default_factory=dict)  # code cell index -> seconds
 
     @property
     def score(self) -> float:
@@ -79,6 +94,7 @@ class Result:
             cells=cells,
             notes=list(data.get("notes", [])),
             seconds=float(data.get("seconds", 0.0)),
+            cell_seconds={k: float(v) for k, v in data.get("cell_seconds", {}).items()},
         )
 
 
@@ -90,6 +106,21 @@ def zero_result(student: str, source: NotebookNode, status: str, reason: str) ->
         if meta.get("grade") and cell.cell_type == "code":
             result.cells[meta["grade_id"]] = CellResult(0.0, float(meta.get("points", 0)), reason)
     return result
+
+
+def scan_assembled(assembled: repair.Assembled) -> list[scan.Finding]:
+    """Layer (b): the static scan of the answer cells about to run."""
+    nb, origin = assembled.nb, assembled.origin
+    setup = next((c.source for c in nb.cells if role(c) == "setup"), "")
+    answers, trusted = [], []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        if origin[index] == "student":
+            answers.append((_label(nb, index), cell.source))
+        elif role(cell) != "setup":
+            trusted.append(cell.source)
+    return scan.scan(answers, setup, trusted)
 
 
 def _label(nb: NotebookNode, index: int) -> str:
@@ -129,6 +160,27 @@ def _client_class() -> type:
             super().__init__(*args, **kwargs)
             self.used = 0
             self.truncated: set[tuple[int, str]] = set()
+            self.replies: dict[int, dict] = {}
+            self.on_cell_executed = self._record_reply
+
+        def _record_reply(self, cell: Any, cell_index: int, execute_reply: dict) -> None:
+            self.replies[cell_index] = execute_reply
+
+        def execute_test_cell(self, cell: Any, index: int, expression: str) -> dict:
+            """Run a test cell with ``expression`` as a user expression of the same request
+            (and outside IPython's history); return the kernel's execute reply content."""
+            plain = self.kc.execute
+
+            def execute(code: str, **kwargs: Any) -> str:
+                return plain(code, **{**kwargs, "user_expressions": {"check": expression}})
+
+            self.kc.execute = execute
+            self.replies.pop(index, None)
+            try:
+                self.execute_cell(cell, index, store_history=False)
+            finally:
+                del self.kc.execute
+            return self.replies.get(index, {}).get("content", {})
 
         def output(self, outs, msg, display_id, cell_index):
             content = msg.get("content", {})
@@ -209,11 +261,39 @@ class _Run:
 
         return run_sync(go)()
 
+    def install(self, client: Any) -> None:
+        """Run the preamble, hand it its key (a user expression), then remove its factory."""
+        reply = self.side(client, self.tamper.preamble(), self.tamper.install_expression())
+        answer = reply.get("user_expressions", {}).get("check", {})
+        if answer.get("data", {}).get("text/plain") != repr(self.tamper.nonce):
+            raise RuntimeError(f"the grader's preamble did not install: {reply}")
+        self.side(client, self.tamper.cleanup, None)
+
+    def record(self, answer: dict, token: str) -> bool:
+        """Add the problems of one integrity-check answer; whether it was a clean answer."""
+        found = self.tamper.parse(answer, token)
+        self.problems.extend(p for p in found if p not in self.problems)
+        return not found
+
     def check(self, client: Any, skip: set[str]) -> None:
         expression, token = self.tamper.check_expression(skip)
         content = self.side(client, "", expression)
-        found = self.tamper.parse(content.get("user_expressions", {}).get("check", {}), token)
-        self.problems.extend(p for p in found if p not in self.problems)
+        self.record(content.get("user_expressions", {}).get("check", {}), token)
+
+    def free(self, client: Any, names: set[str]) -> None:
+        """After a memory error: drop what the failing cell bound and the last traceback (its
+        frames hold the memory), then collect, so later cells get their own budget."""
+        code = (
+            "import gc as __course_grader_gc, sys as __course_grader_sys\n"
+            f"for __course_grader_n in {sorted(names)!r}:\n"
+            "    globals().pop(__course_grader_n, None)\n"
+            "for __course_grader_n in ('last_type', 'last_value', 'last_traceback', 'last_exc'):\n"
+            "    setattr(__course_grader_sys, __course_grader_n, None)\n"
+            "get_ipython().InteractiveTB.tb = None\n"
+            "__course_grader_gc.collect()\n"
+            "del __course_grader_gc, __course_grader_sys, __course_grader_n\n"
+        )
+        self.side(client, code, None)
 
 
 def grade(job: dict[str, Any]) -> Result:
@@ -230,6 +310,14 @@ def grade(job: dict[str, Any]) -> Result:
         return zero_result(student, source, MALFORMED, str(err))
     assembled = repair.assemble(source, release, cells)
     nb = assembled.nb
+    findings = scan_assembled(assembled)
+    if findings and student not in job.get("reviewed", []):
+        shown = "; ".join(str(f) for f in findings[:5])
+        more = f" (and {len(findings) - 5} more)" if len(findings) > 5 else ""
+        result = zero_result(student, source, REVIEW, f"not run, for an instructor: {shown}{more}")
+        result.notes = [*assembled.notes, *(str(f) for f in findings)]
+        result.seconds = round(time.monotonic() - start, 2)
+        return result
     scratch = Path(job["scratch"])
     sandbox.prepare_scratch(scratch, job.get("uid"))
     for asset in Path(job["release"]).parent.iterdir():
@@ -252,17 +340,19 @@ def grade(job: dict[str, Any]) -> Result:
         resources={"metadata": {"path": str(scratch)}},
     )
     status, reason = "graded", ""
-    trusted_names: set[str] = set()
     test_ids: dict[int, str] = {}
     for index, cell in enumerate(nb.cells):
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if meta.get("grade") and cell.cell_type == "code":
             test_ids[index] = meta["grade_id"]
     executed: set[int] = set()
+    replies: dict[int, tuple[dict, bool]] = {}  # test cell -> (execute reply, clean end marker)
+    seconds: dict[str, float] = {}
+    timeouts: dict[str, float] = job.get("cell_timeouts", {})
     current = -1
     try:
         with client.setup_kernel(stdout=run.log, stderr=run.log):
-            run.side(client, run.tamper.preamble(), None)
+            run.install(client)
             snapped = False
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
@@ -276,23 +366,37 @@ def grade(job: dict[str, Any]) -> Result:
                     run.side(client, "", run.tamper.snapshot_expression())
                     snapped = True
                 if index in test_ids:
-                    run.check(client, trusted_names)
-                client.timeout = int(max(1, min(run.limits.cell_timeout, remaining)))
+                    run.check(client, set())
+                limit = float(timeouts.get(str(index), run.limits.cell_timeout))
+                client.timeout = int(max(1, min(limit, remaining)))
                 current = index
+                began = time.monotonic()
                 try:
-                    client.execute_cell(cell, index)
+                    if index in test_ids:
+                        own = assigned_names(cell.source)
+                        expression, token = run.tamper.check_expression(own)
+                        reply = client.execute_test_cell(cell, index, expression)
+                        answer = reply.get("user_expressions", {}).get("check")
+                        clean = reply.get("status") == "ok" and run.record(answer or {}, token)
+                        replies[index] = (reply, clean)
+                    else:
+                        client.execute_cell(cell, index)
                 except CellTimeoutError:
                     status, reason = TIMEOUT, f"{_label(nb, index)} ran over {client.timeout} s"
                     break
                 executed.add(index)
-                if origin != "student":
-                    trusted_names |= assigned_names(cell.source)
-                if index in test_ids:
-                    run.check(client, trusted_names)
-                for output in cell.get("outputs", []):
-                    text = f"{output.get('ename', '')} {output.get('evalue', '')}"
-                    if output.get("output_type") == "error" and _MEMORY_ERRORS.search(text):
-                        status, reason = MEMORY, f"memory limit reached in {_label(nb, index)}"
+                seconds[str(index)] = round(time.monotonic() - began, 3)
+                if origin != "student" and snapped and assigned_names(cell.source):
+                    # a trusted cell may rebind guarded names: guard their new values
+                    names = assigned_names(cell.source)
+                    run.side(client, "", run.tamper.snapshot_expression(names))
+                if index in test_ids and not replies[index][1]:
+                    run.check(client, set())  # the cell failed: check on the side
+                reply = client.replies.get(index, {}).get("content", {})
+                text = f"{reply.get('ename', '')} {reply.get('evalue', '')}"
+                if reply.get("status") == "error" and _MEMORY_ERRORS.search(text):
+                    status, reason = MEMORY, f"memory limit reached in {_label(nb, index)}"
+                    run.free(client, assigned_names(cell.source) if origin == "student" else set())
     except DeadKernelError:
         process = getattr(getattr(km, "provisioner", None), "process", None)
         code = process.poll() if process is not None else None
@@ -313,11 +417,12 @@ def grade(job: dict[str, Any]) -> Result:
         sandbox.reap(job.get("uid"))
 
     result = Result(student, status=status, reason=reason, notes=assembled.notes)
-    ignore = job.get("ignore_pattern", "")
+    result.cell_seconds = seconds
     for index, gid in test_ids.items():
         points = float(nb.cells[index].metadata["nbgrader"].get("points", 0))
-        if index in executed:
-            result.cells[gid] = score_cell(nb.cells[index], points, ignore)
+        if index in executed and index in replies:
+            reply, clean = replies[index]
+            result.cells[gid] = verdict(nb.cells[index], points, reply, clean)
         else:
             result.cells[gid] = CellResult(0.0, points, reason or "not run")
     if run.problems:

@@ -1,10 +1,11 @@
 """Build the notebook that is graded from the source, the release and one submission.
 
 Test cells always come from the source (with hidden tests); nothing of the submission is trusted
-except the code of its solution cells (matched by grade_id) and code cells the student added.
-Everything else comes from the release, in the release's order, so deleted, duplicated or
-reordered cells cannot change what is run or how it is scored. Each repair is recorded as a note
-the student can read.
+except the code of its solution cells (matched by grade_id). Everything else comes from the
+release, in the release's order, so deleted, duplicated or reordered cells cannot change what is
+run or how it is scored. Code cells a student added (scratch work) are not run: a note says so
+and that helpers belong inside the answer cells. Each repair is recorded as a note the student
+can read.
 """
 
 from __future__ import annotations
@@ -101,14 +102,17 @@ def assemble(source: NotebookNode, release: NotebookNode, submitted: list[dict])
         if len(copies) > 1:
             notes.append(f"solution cell {gid} appears {len(copies)} times: the last copy is used")
 
+    added = sum(len(v) for v in extra.values())
+    if added:
+        notes.append(
+            f"{added} code cell(s) you added were not run by the grader (only answer cells are): "
+            "put helper functions inside the answer cell that uses them"
+        )
     nb = nbformat.v4.new_notebook(metadata=release.metadata)
     origin: list[str] = []
     for cell in release.cells:
         grading = _meta(cell)
         gid = grading.get("grade_id")
-        for code in extra.get(gid, []) if gid else []:
-            nb.cells.append(nbformat.v4.new_code_cell(code))
-            origin.append("student")
         new = nbformat.from_dict(json.loads(json.dumps(cell)))
         if new.cell_type == "code":
             new.outputs, new.execution_count = [], None
@@ -127,7 +131,4 @@ def assemble(source: NotebookNode, release: NotebookNode, submitted: list[dict])
         else:
             origin.append("release")
         nb.cells.append(new)
-    for code in extra.get(None, []):
-        nb.cells.append(nbformat.v4.new_code_cell(code))
-        origin.append("student")
     return Assembled(nb, notes, origin)

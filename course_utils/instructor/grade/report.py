@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .batch import Batch
+from .batch import CELL_FACTOR, CELL_FLOOR_S, Batch
 
 
 def _points(value: float) -> str:
@@ -13,6 +13,13 @@ def table(batch: Batch) -> str:
     """A plain-text table: student, score, max, outcome and reason; warnings in the header."""
     lines = [f"course grade {batch.assignment}: {len(batch.results)} submission(s)"]
     lines += [f"WARNING: {w}" for w in batch.warnings]
+    if batch.reference is not None and batch.timeouts:
+        limits = sorted(batch.timeouts.values())
+        lines.append(
+            f"reference solution: {batch.reference.score:g}/{batch.reference.max_score:g} in "
+            f"{batch.reference.seconds:.1f} s; cell time limits {limits[0]:g}-{limits[-1]:g} s "
+            f"({CELL_FACTOR:g}x its cell times, at least {CELL_FLOOR_S:g} s)"
+        )
     rows = [("student", "score", "max", "outcome", "reason")]
     for student, result in sorted(batch.results.items()):
         reason = result.reason

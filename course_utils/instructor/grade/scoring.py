@@ -1,11 +1,10 @@
-"""nbgrader's scoring rule for one executed test cell, and the message a student may read."""
+"""The verdict on one executed test cell, and the message a student may read."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-import nbformat
 from nbformat import NotebookNode
 
 
@@ -18,38 +17,34 @@ class CellResult:
     error: str = ""
 
 
-def score_cell(cell: NotebookNode, points: float, ignore: str) -> CellResult:
-    """nbgrader's verdict for an executed test cell, after dropping ignorable stderr."""
-    from nbgrader.utils import determine_grade
+def verdict(cell: NotebookNode, points: float, reply: dict, clean: bool) -> CellResult:
+    """The verdict on an executed test cell: full points when the kernel's execute ``reply``
+    says ``ok`` and the grader's end-of-cell check answered cleanly (``clean``), else 0.
 
-    kept = [
-        o
-        for o in cell.get("outputs", [])
-        if not (
-            o.get("output_type") == "stream"
-            and o.get("name") == "stderr"
-            and ignore
-            and re.search(ignore, o.get("text", ""))
-        )
-    ]
-    probe = nbformat.from_dict(
-        {**cell, "outputs": kept, "metadata": {"nbgrader": {**cell.metadata["nbgrader"]}}}
-    )
-    probe.metadata.nbgrader.update({"grade": True, "solution": False, "points": points})
-    score, _ = determine_grade(probe)
-    error = ""
-    for output in kept:
+    Outputs never decide it: stderr (warnings, logging, tqdm, prints) costs nothing and an error
+    hidden from the display (a custom exception handler) still fails. Outputs only supply the
+    message a student reads; failures in hidden tests show the exception type and hint only.
+    nbgrader's partial credit (a number as the cell's output) is not used by this course.
+    """
+    passed = reply.get("status") == "ok" and clean
+    if passed:
+        return CellResult(float(points), float(points))
+    ename, evalue = str(reply.get("ename", "")), str(reply.get("evalue", ""))
+    traceback = list(reply.get("traceback", []))
+    for output in cell.get("outputs", []):
         if output.get("output_type") == "error":
-            error = f"{output.get('ename', '')}: {output.get('evalue', '')}".strip()
-            if _in_hidden_tests(cell.source, output.get("traceback", [])):
-                hint = re.search(r"^Hint: .*$", output.get("evalue", ""), re.M)
-                error = f"{output.get('ename', '')} in a hidden test (hidden tests are not shown)"
-                error += f"\n{hint.group(0)}" if hint else ""
+            ename, evalue = output.get("ename", ename), output.get("evalue", evalue)
+            traceback = output.get("traceback", traceback)
             break
-        if output.get("output_type") == "stream" and output.get("name") == "stderr":
-            error = "wrote to stderr: " + output.get("text", "")[:300]
-            break
-    return CellResult(float(score or 0.0), float(points), error[:2000])
+    if not ename:
+        error = "the test cell did not run to its end (the grader's end-of-cell check is missing)"
+    elif _in_hidden_tests(cell.source, traceback):
+        hint = re.search(r"^Hint: .*$", evalue, re.M)
+        error = f"{ename} in a hidden test (hidden tests are not shown)"
+        error += f"\n{hint.group(0)}" if hint else ""
+    else:
+        error = f"{ename}: {evalue}".strip()
+    return CellResult(0.0, float(points), error[:2000])
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")

@@ -1,28 +1,43 @@
 """Detect same-kernel tampering: the grader's preamble and the check it runs around test cells.
 
-The preamble runs before any student code and captures references to everything a test verdict
-depends on: IPython's input and AST transformers and cell-running methods, the kernel's execute
-path, trace hooks, ``course_utils.checks``, the torch / NumPy / math comparison functions, the
-comparison methods of ``torch.Tensor`` and a few builtins. After the setup cell it also captures the
-modules, functions and classes the setup cell bound in the notebook's namespace (so that
-``check_equal = lambda *a, **k: None`` is caught). Before and after every test cell the grader
-evaluates the check as a *user expression* (ipykernel evaluates those with ``eval``, bypassing
-input and AST transformers); every problem it returns scores the submission 0.
+Layer (c) of ``course grade`` (after the assembled notebook, which runs only the answer cells,
+and the static scan of :mod:`.scan`). The preamble runs before any student code and captures
+references to everything a test verdict depends on: IPython's input and AST transformers, its
+custom exception handler and cell-running methods, the kernel's execute path, trace hooks,
+``course_utils.checks``, the torch / NumPy / math comparison functions, the comparison methods of
+``torch.Tensor`` and a few builtins. After the setup cell it also captures the modules, functions
+and classes the setup cell bound in the notebook's namespace (so that
+``check_equal = lambda *a, **k: None`` is caught).
+
+The check is unreachable by name: it lives in a module object registered under a random name in
+``sys.modules`` (never in the notebook's namespace, so rebinding names through ``globals()``
+cannot reach it), it receives its key through a user expression (never through cell source,
+which IPython keeps in ``linecache``), and every answer carries an HMAC of the fresh token and the
+problem list under that key, so a replacement that echoes the token back is a forgery.
+
+The grader evaluates the check as a *user expression* of each test cell's own execute request:
+ipykernel evaluates user expressions only when the cell's code ran to its end without an
+exception, so the answer is also the grader's end-of-cell marker (see :mod:`.executor`).
 
 Limits, stated plainly: the check runs in the student's process, so code written specifically to
-defeat this grader (e.g. rewriting the checker object found through ``gc``) is not excluded; the
-sandbox still bounds what such code can reach (no solutions, gradebook, network or other students).
+defeat it (e.g. reading the key out of the closure through ``gc``) is not excluded by this layer;
+the static scan flags every primitive such code needs, and the sandbox bounds what it can reach
+(no solutions, gradebook, network or other students).
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
+import hmac
 import json
 import secrets
 
 _PREAMBLE = r"""
-def __course_grader_factory(nonce):
-    import builtins, importlib, inspect, json, sys
+def __course_grader_factory(nonce, secret):
+    import builtins, hashlib, hmac, importlib, inspect, json, sys, types
+
+    digest, sha256, dumps, sort = hmac.digest, hashlib.sha256, json.dumps, sorted
 
     ip = get_ipython()
     refs = {}
@@ -45,6 +60,8 @@ def __course_grader_factory(nonce):
     snap("numpy.testing", ["assert_allclose", "assert_array_equal", "assert_equal",
                            "assert_almost_equal", "assert_array_almost_equal"])
     snap("math", ["isclose"])
+    snap("hmac", ["digest", "new", "HMAC", "compare_digest"])
+    snap("json", ["dumps", "loads"])
     snap("builtins", ["isinstance", "issubclass", "type", "len", "print", "__import__", "getattr",
                       "hasattr", "bool", "all", "any", "abs", "float", "int", "str", "repr",
                       "sum", "zip", "range", "id", "object", "eval", "exec", "compile"])
@@ -79,17 +96,21 @@ def __course_grader_factory(nonce):
         "ast_transformers": ip.ast_transformers,
     }
     list_items = {k: list(v) for k, v in lists.items()}
+    custom_exc = (ip.custom_exceptions, vars(ip).get("CustomTB"))
     hooks = (sys.gettrace(), sys.getprofile(), ip.display_formatter,
              ip.compile, type(ip.compile).__call__, type(itm).transform_cell, itm)
     guarded = {}
 
-    def snapshot_namespace():
+    def snapshot_namespace(names=None):
+        # All names (after the setup cell), or the names a trusted cell just bound.
         import types
-        for name, value in list(ip.user_ns.items()):
-            if not name.startswith("_") and isinstance(
-                value, (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type)
-            ):
+        kinds = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type)
+        for name in list(ip.user_ns) if names is None else names:
+            value = ip.user_ns.get(name)
+            if not name.startswith("_") and isinstance(value, kinds):
                 guarded[name] = value
+            elif names is not None:
+                guarded.pop(name, None)
         return nonce
 
     def check(token, skip=()):
@@ -144,50 +165,76 @@ def __course_grader_factory(nonce):
         for label, a, b in zip(names, now, hooks):
             if a is not b:
                 problems.append(f"{label} was changed")
+        torch_c = getattr(sys.modules.get("torch"), "_C", None)
+        if torch_c is not None and (
+            torch_c._is_torch_function_mode_enabled() and torch_c._len_torch_function_stack()
+        ):
+            problems.append("a TorchFunctionMode is active (it can rewrite every comparison)")
+        if torch_c is not None and torch_c._len_torch_dispatch_stack():
+            problems.append("a TorchDispatchMode is active (it can rewrite every comparison)")
+        if (ip.custom_exceptions, vars(ip).get("CustomTB")) != custom_exc:
+            problems.append("a custom exception handler was installed (set_custom_exc)")
         for name, value in guarded.items():
             if name not in skip and ip.user_ns.get(name) is not value:
                 problems.append(f"the name {name!r} (imported by the setup cell) was rebound")
-        return json.dumps({"token": token, "problems": sorted(set(problems))})
+        payload = dumps({"token": token, "problems": sort(set(problems))})
+        return dumps({"payload": payload, "mac": digest(secret, payload.encode(), sha256).hex()})
 
-    return check, snapshot_namespace
-
-__course_grader_check_{suffix}, __course_grader_snapshot_{suffix} = __course_grader_factory(
-    "{nonce}"
-)
-del __course_grader_factory
+    module = types.ModuleType("{module}", "the course grader's integrity check")
+    module.check, module.snapshot = check, snapshot_namespace
+    sys.modules["{module}"] = module
+    return nonce
 """
+# Run once (silently) after the preamble: hands the key over and removes the factory's name.
+_INSTALL = "__course_grader_factory({nonce!r}, bytes.fromhex({key!r}))"
+_CLEANUP = "del __course_grader_factory"
 
 
 class Tamper:
-    """The preamble code and check expressions of one grading run (random names and nonce)."""
+    """The preamble code and check expressions of one grading run (random names, nonce, key)."""
 
     def __init__(self) -> None:
-        self.suffix = secrets.token_hex(8)
+        self.module = f"_course_grader_{secrets.token_hex(8)}"
         self.nonce = secrets.token_hex(16)
+        self.key = secrets.token_bytes(32)
 
     def preamble(self) -> str:
-        """Code the grader runs before any student code."""
-        return _PREAMBLE.replace("{suffix}", self.suffix).replace("{nonce}", self.nonce)
+        """Code the grader runs before any student code (it holds no secret)."""
+        return _PREAMBLE.replace("{module}", self.module)
 
-    def snapshot_expression(self) -> str:
-        """Expression that records the setup cell's imports (evaluated right after it)."""
-        return f"__course_grader_snapshot_{self.suffix}()"
+    def install_expression(self) -> str:
+        """User expression that hands the key to the preamble's factory (answer: the nonce)."""
+        return _INSTALL.format(nonce=self.nonce, key=self.key.hex())
+
+    cleanup = _CLEANUP
+
+    def _reach(self) -> str:
+        return f"__import__('sys').modules[{self.module!r}]"
+
+    def snapshot_expression(self, names: set[str] | None = None) -> str:
+        """Expression that records the setup cell's imports (evaluated right after it), or
+        ``names`` again (evaluated after a trusted cell that binds them)."""
+        return f"{self._reach()}.snapshot({None if names is None else sorted(names)!r})"
 
     def check_expression(self, skip: set[str] | frozenset[str] = frozenset()) -> tuple[str, str]:
-        """Expression that returns the JSON problem list, and the token its answer must carry."""
+        """Expression that returns the signed JSON problem list, and the token it must carry;
+        ``skip``: names the test cell being checked binds itself."""
         token = secrets.token_hex(8)
-        return f"__course_grader_check_{self.suffix}({token!r}, {sorted(skip)!r})", token
+        return f"{self._reach()}.check({token!r}, {sorted(skip)!r})", token
 
-    @staticmethod
-    def parse(reply: dict, token: str) -> list[str]:
+    def parse(self, reply: dict, token: str) -> list[str]:
         """Problems from a user-expression reply; a missing or forged answer is itself a problem."""
         if not isinstance(reply, dict) or reply.get("status") != "ok":
             return ["the grader's integrity check could not run (its helper was removed)"]
         try:
-            text = ast.literal_eval(reply["data"]["text/plain"])
-            data = json.loads(text)
+            outer = json.loads(ast.literal_eval(reply["data"]["text/plain"]))
+            payload, mac = outer["payload"], outer["mac"]
+            data = json.loads(payload)
         except (KeyError, ValueError, SyntaxError, TypeError):
             return ["the grader's integrity check returned garbage"]
-        if data.get("token") != token:
+        expected = hmac.new(self.key, str(payload).encode(), hashlib.sha256).hexdigest()
+        if not isinstance(mac, str) or not hmac.compare_digest(mac, expected):
             return ["the grader's integrity check answer was forged"]
+        if not isinstance(data, dict) or data.get("token") != token:
+            return ["the grader's integrity check answer was replayed"]
         return [str(p) for p in data.get("problems", [])]
