@@ -21,11 +21,12 @@ $(READY): pyproject.toml constraints.txt
 lab: $(READY)
 	$(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
-## wheelhouse: the wheels of what chapters' install cells add beyond Colab (torchao), for the
+## wheelhouse: the wheels of what chapters' install cells add beyond Colab (torchao, optuna, onnx,
+## onnxruntime, with their dependencies: pip downloads them too), for the
 ## Colab simulation test, which installs them with pip offline (pip's cache serves them)
 WHEELHOUSE := build/wheelhouse
 $(WHEELHOUSE)/.ready: $(READY) course_utils/instructor/colab.py
-	$(BIN)/python -m pip download -q --no-deps -c constraints.txt -d $(WHEELHOUSE) \
+	$(BIN)/python -m pip download -q -c constraints.txt -d $(WHEELHOUSE) \
 		$$($(BIN)/python -c 'from course_utils.instructor import colab; print(*colab.extra_requirements())')
 	touch $@
 wheelhouse: $(WHEELHOUSE)/.ready

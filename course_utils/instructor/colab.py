@@ -28,7 +28,7 @@ COURSE_PACKAGE = "course_utils"
 CHAPTER_PACKAGES: dict[str, tuple[tuple[str, str], ...]] = {
     "10_quantization": (("torchao", "torchao>=0.11"),),
     "11_pruning": (("torchao", "torchao>=0.11"),),
-    "16_hyperparameter_search": (("optuna", "optuna>=4.0"),),
+    "16_hyperparameter_search": (("optuna", "optuna>=5.0"),),
     "17_performance": (
         ("onnx", "onnx>=1.17"),
         ("onnxscript", "onnxscript>=0.3"),
