@@ -268,7 +268,9 @@ def build(course_root: Path) -> list[Fixture]:
         "fork_bomb",
         _notebook(wrong, {first: fork}),
         0,
-        "graded|kernel died",  # torch may crash once no thread can be started: either is fine
+        # torch may crash once no thread can be started, or the kernel run out of memory
+        # while it forks: any of these is fine, the score is what matters
+        "graded|kernel died|memory",
         "forking until the process limit stops it; the batch is unharmed",
     )
 
