@@ -13,6 +13,10 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "amp": ("amp", "bf16 autocast vs fp32 training throughput, chapter-06 and -07 models"),
     "quantization": ("quantization", "int8 (torchao pt2e) vs fp32: size, latency, accuracy"),
     "pruning": ("pruning", "unstructured 90% vs structured channel pruning: latency, accuracy"),
+    "performance": (
+        "performance",
+        "eager vs torch.compile vs ONNX Runtime (ch17): latency, compile time, training",
+    ),
     "ddp": ("ddp", "2 gloo processes vs 1: scaling efficiency"),
     "grading": ("grading", "seconds per submission, course grade --jobs 1 vs --jobs 2"),
 }
