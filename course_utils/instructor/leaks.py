@@ -39,6 +39,12 @@ SHARED_WITH_COURSE_UTILS: dict[str, str] = {
     'optimizer.load_state_dict(state["optimizer"])': _IDIOM,
     "nn.BatchNorm2d(width),": _IDIOM,
     "nn.Dropout(0.25),": _IDIOM,
+    "nn.BatchNorm2d(2 * width),": _IDIOM,
+    "device = torch.device(device)": _IDIOM,
+    'if device.type == "mps":': _IDIOM,
+    "for _ in range(warmup):": _IDIOM,
+    "was_training = model.training": _IDIOM,
+    "model.train(was_training)": _IDIOM,
     # 00_setup count_parameters == course_utils.bench.count_parameters
     "return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)": (
         _HELPER
