@@ -127,7 +127,8 @@ def run(ctx: Context) -> list[Figure]:
     )
     train_note = (
         f"one SGD step (forward, cross-entropy, backward, step) at batch {BATCH}, CPU, {threads} "
-        f"threads; compiled = {how}; interleaved repeats. A CPU training speed-up is not expected"
+        f"threads; compiled = {how}; interleaved repeats. On a CPU a training"
+        " speed-up is not guaranteed: read the ratio, not a promise"
     )
     return [
         Figure(
