@@ -60,6 +60,9 @@ FLAGGED = {
     "__dict__ write": "def f(m):\n    m.__dict__['x'] = 1",
     "subclasses": "s = object.__subclasses__()",
     "ipykernel": "import ipykernel",
+    "getattr sys.modules": "import sys\nm = getattr(sys, 'modules')",
+    "getattr closure": "def f(g):\n    return getattr(g, '__closure__')",
+    "getattr computed on a module": "import sys\nm = getattr(sys, 'mod' + 'ules')",
 }
 
 HONEST = {

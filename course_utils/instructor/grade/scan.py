@@ -241,7 +241,9 @@ class _Visitor(ast.NodeVisitor):
                 self.flag(node, f"calls {func.id}()")
             elif func.id == "vars" and not node.args:
                 self.flag(node, "calls vars() (the namespace)")
-            elif func.id in ("setattr", "delattr") and node.args:
+            elif func.id in ("getattr", "setattr", "delattr", "hasattr") and len(node.args) >= 2:
+                self._dynamic_attribute(node, func.id)
+            if func.id in ("setattr", "delattr") and node.args:
                 target = _root(node.args[0])
                 if target in self.modules or isinstance(node.args[0], ast.Call):
                     self.flag(node, f"calls {func.id} on a module or a class (monkeypatching)")
@@ -253,6 +255,17 @@ class _Visitor(ast.NodeVisitor):
             if isinstance(inner, ast.Attribute) and inner.attr == "__dict__":
                 self.flag(node, f"writes through __dict__.{func.attr}")
         self.generic_visit(node)
+
+    def _dynamic_attribute(self, node: ast.Call, how: str) -> None:
+        """``getattr(sys, "modules")`` is ``sys.modules``: apply the attribute rules to the name
+        when it is a constant, and refuse computed names on modules."""
+        target, name = node.args[0], node.args[1]
+        module = self.modules.get(target.id) if isinstance(target, ast.Name) else None
+        if isinstance(name, ast.Constant) and isinstance(name.value, str):
+            if name.value in FORBIDDEN_ATTRIBUTES or f"{module}.{name.value}" in FORBIDDEN_SYS:
+                self.flag(node, f"{how}(..., {name.value!r}) (introspection no exercise needs)")
+        elif module is not None:
+            self.flag(node, f"{how} on the module {target.id!r} with a computed name")
 
     # definitions
     def _define(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
