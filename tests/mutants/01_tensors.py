@@ -198,6 +198,110 @@ def hwc_to_chw(images):
 """,
         ),
     ],
+    "pad_and_stack": [
+        (
+            "torch.cat of the padded rows instead of torch.stack: one long sequence, shape (N * L,)",
+            """
+def pad_and_stack(sequences, length=None, pad_value=0):
+    target = max(seq.shape[0] for seq in sequences) if length is None else length
+    rows = [
+        torch.cat([seq, seq.new_full((target - seq.shape[0], *seq.shape[1:]), pad_value)])
+        for seq in sequences
+    ]
+    return torch.cat(rows)
+""",
+        ),
+        (
+            "stacks along dim=1: shape (L, N, *features), sequences as columns",
+            """
+def pad_and_stack(sequences, length=None, pad_value=0):
+    target = max(seq.shape[0] for seq in sequences) if length is None else length
+    rows = [
+        torch.cat([seq, seq.new_full((target - seq.shape[0], *seq.shape[1:]), pad_value)])
+        for seq in sequences
+    ]
+    return torch.stack(rows, dim=1)
+""",
+        ),
+        (
+            "pads along the last dim with a 1-D filler (works only for 1-D sequences)",
+            """
+def pad_and_stack(sequences, length=None, pad_value=0):
+    target = max(len(seq) for seq in sequences) if length is None else length
+    rows = []
+    for seq in sequences:
+        filler = torch.full((target - len(seq),), pad_value, dtype=seq.dtype, device=seq.device)
+        rows.append(torch.cat([seq, filler], dim=-1))
+    return torch.stack(rows)
+""",
+        ),
+        (
+            "takes the length from the last dim (seq.shape[-1]), the feature size of (L_i, d) inputs",
+            """
+def pad_and_stack(sequences, length=None, pad_value=0):
+    target = max(seq.shape[-1] for seq in sequences) if length is None else length
+    rows = []
+    for seq in sequences:
+        filler = seq.new_full((target - seq.shape[0], *seq.shape[1:]), pad_value)
+        rows.append(torch.cat([seq, filler]))
+    return torch.stack(rows)
+""",
+        ),
+        (
+            "calls pad_sequence and ignores `length` (pads only to the longest sequence)",
+            """
+def pad_and_stack(sequences, length=None, pad_value=0):
+    return torch.nn.utils.rnn.pad_sequence(sequences, batch_first=True, padding_value=pad_value)
+""",
+        ),
+        (
+            "float32 filler from torch.full: cat promotes int64 token ids to float32",
+            """
+def pad_and_stack(sequences, length=None, pad_value=0):
+    target = max(seq.shape[0] for seq in sequences) if length is None else length
+    rows = []
+    for seq in sequences:
+        filler = torch.full((target - seq.shape[0], *seq.shape[1:]), float(pad_value))
+        rows.append(torch.cat([seq, filler.to(seq.device)]))
+    return torch.stack(rows)
+""",
+        ),
+        (
+            "filler created on the CPU (fails for sequences on another device)",
+            """
+def pad_and_stack(sequences, length=None, pad_value=0):
+    target = max(seq.shape[0] for seq in sequences) if length is None else length
+    rows = []
+    for seq in sequences:
+        filler = torch.full((target - seq.shape[0], *seq.shape[1:]), pad_value, dtype=seq.dtype)
+        rows.append(torch.cat([seq, filler]))
+    return torch.stack(rows)
+""",
+        ),
+        (
+            "pads at the front instead of the end",
+            """
+def pad_and_stack(sequences, length=None, pad_value=0):
+    target = max(seq.shape[0] for seq in sequences) if length is None else length
+    rows = []
+    for seq in sequences:
+        filler = seq.new_full((target - seq.shape[0], *seq.shape[1:]), pad_value)
+        rows.append(torch.cat([filler, seq]))
+    return torch.stack(rows)
+""",
+        ),
+        (
+            "fills a zeros batch in a loop (pad_value ignored, float32 result)",
+            """
+def pad_and_stack(sequences, length=None, pad_value=0):
+    target = max(seq.shape[0] for seq in sequences) if length is None else length
+    out = torch.zeros(len(sequences), target, *sequences[0].shape[1:], device=sequences[0].device)
+    for i, seq in enumerate(sequences):
+        out[i, : seq.shape[0]] = seq
+    return out
+""",
+        ),
+    ],
     "pairwise_sq_dists": [
         (
             "element-wise difference without broadcasting",
@@ -332,6 +436,80 @@ def attention_scores(q, k):
             """
 def attention_scores(q, k):
     return torch.einsum("bqd,bkd->bkq", q, k) / math.sqrt(q.shape[-1])
+""",
+        ),
+    ],
+    "attention_output": [
+        (
+            "transposed weights subscript 'bhkq' (reads the weights as (B, H, Tk, Tq))",
+            """
+def attention_output(weights, values):
+    per_head = torch.einsum("bhkq,bhkd->bqhd", weights, values)
+    return per_head.reshape(per_head.shape[0], per_head.shape[1], -1)
+""",
+        ),
+        (
+            "sums over the query index q instead of the key index k",
+            """
+def attention_output(weights, values):
+    per_head = torch.einsum("bhqk,bhqd->bkhd", weights, values)
+    return per_head.reshape(per_head.shape[0], per_head.shape[1], -1)
+""",
+        ),
+        (
+            "also sums over the heads: 'bhqk,bhkd->bqd' gives (B, Tq, dv)",
+            """
+def attention_output(weights, values):
+    return torch.einsum("bhqk,bhkd->bqd", weights, values)
+""",
+        ),
+        (
+            "reshapes (B, H, Tq, dv) to (B, Tq, H * dv) without moving the heads (scrambled)",
+            """
+def attention_output(weights, values):
+    per_head = torch.einsum("bhqk,bhkd->bhqd", weights, values)
+    B, H, Tq, dv = per_head.shape
+    return per_head.reshape(B, Tq, H * dv)
+""",
+        ),
+        (
+            "merges as (dv, H): 'bqdh' interleaves the heads' features",
+            """
+def attention_output(weights, values):
+    per_head = torch.einsum("bhqk,bhkd->bqdh", weights, values)
+    return per_head.reshape(per_head.shape[0], per_head.shape[1], -1)
+""",
+        ),
+        (
+            "reshapes with T from values.shape (Tk): works only when Tq == Tk",
+            """
+def attention_output(weights, values):
+    B, H, T, dv = values.shape
+    return torch.einsum("bhqk,bhkd->bqhd", weights, values).reshape(B, T, H * dv)
+""",
+        ),
+        (
+            "applies softmax to the weights again",
+            """
+def attention_output(weights, values):
+    per_head = torch.einsum("bhqk,bhkd->bqhd", weights.softmax(dim=-1), values)
+    return per_head.reshape(per_head.shape[0], per_head.shape[1], -1)
+""",
+        ),
+        (
+            "computes in float32 (.float()): float64 inputs lose their dtype",
+            """
+def attention_output(weights, values):
+    per_head = torch.einsum("bhqk,bhkd->bqhd", weights.float(), values.float())
+    return per_head.reshape(per_head.shape[0], per_head.shape[1], -1)
+""",
+        ),
+        (
+            "hard-codes 3 heads (the visible tests' H)",
+            """
+def attention_output(weights, values):
+    per_head = torch.einsum("bhqk,bhkd->bqhd", weights, values)
+    return per_head.reshape(per_head.shape[0], per_head.shape[1], 3 * values.shape[-1])
 """,
         ),
     ],
