@@ -8,7 +8,7 @@ JOBS ?= 2
 # The environment's scripts (jupyter, nbgrader, alembic) first on PATH, activated or not.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: lab wheelhouse test test-unit test-chapter test-lowest lint build check doctor mutants bench clean-env
+.PHONY: lab lab-instructor wheelhouse test test-unit test-chapter test-lowest lint build check doctor mutants bench clean-env
 
 $(READY): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -17,9 +17,13 @@ $(READY): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q -c constraints.txt -e ".[course,dev]"
 	touch $(READY)
 
-## lab: open the course in JupyterLab (student notebooks)
+## lab: open the student notebooks in JupyterLab as a student sees them (nbgrader's student tools
+## only; Validate in quick mode, COURSE_VALIDATE_FULL=1 for full); lab-instructor: all of nbgrader
 lab: $(READY)
-	$(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+	$(BIN)/python -m course_utils.lab notebooks/
+
+lab-instructor: $(READY)
+	$(BIN)/python -m course_utils.lab --instructor .
 
 ## wheelhouse: the wheels of what chapters' install cells add beyond Colab (torchao, optuna, onnx,
 ## onnxruntime, with their dependencies: pip downloads them too), for the

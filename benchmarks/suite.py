@@ -18,6 +18,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "eager vs torch.compile vs ONNX Runtime (ch17): latency, compile time, training",
     ),
     "ddp": ("ddp", "2 gloo processes vs 1: scaling efficiency"),
+    "validate": ("validate", "nbgrader Validate per chapter: quick (make lab) and full mode"),
     "grading": ("grading", "seconds per submission, course grade --jobs 1 vs --jobs 2"),
 }
 

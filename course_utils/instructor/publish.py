@@ -137,8 +137,12 @@ README = """# {name}: the student notebooks
   git clone {url} && cd {folder}
   python3 -m venv .venv && . .venv/bin/activate
   pip install -c constraints.txt -e ".[course]"
-  jupyter lab notebooks/
+  python -m course_utils.lab notebooks/
   ```
+
+  (On Debian or Ubuntu, `python3 -m venv` needs `sudo apt-get install python3-venv`; on
+  Windows, use WSL or conda.) `python -m course_utils.lab` is JupyterLab set up for students:
+  nbgrader's student tools only, and notebooks that open unmodified.
 
   Conda: `conda env create -f environment.yml && conda activate pytorch-course`.
   `course doctor` says what is installed, which device and data were found, and what to fix.
@@ -155,8 +159,11 @@ downloads and uses local copies or a clearly labelled synthetic stand-in.
 
 The cell after each exercise holds its tests: run it, and its message says what is wrong (shape,
 dtype, value, which input). In JupyterLab, nbgrader's **Validate** button runs every cell and every
-visible test with the grader's settings. When grading, more tests run that you cannot see: make
-your function right in general, not only for the visible examples.
+visible test with the grader's settings, in a kernel of its own. Started with
+`python -m course_utils.lab`, Validate runs that kernel in quick mode, so it finishes in seconds
+while your own kernels stay in full mode; `COURSE_VALIDATE_FULL=1` before starting it validates
+in full mode (minutes for the training chapters on a laptop CPU). When grading, more tests run
+that you cannot see: make your function right in general, not only for the visible examples.
 
 ## Submit
 

@@ -2,13 +2,16 @@
 a training chapter's progress bar and figure; the instructor's formgrader; a feedback page.
 
 JupyterLab serves a temporary copy of the release (so autosave never touches the repository),
-in quick mode. Chromium is Debian's (`.ci/run` installs it; Playwright's own browser download
-needs the internet), driven by Playwright for Python. Screenshots of every step are written to
-``build/screenshots/`` (named after the step) for a person to look at.
+in quick mode, in the student set-up `make lab` starts (`course_utils.lab`: no instructor tools in
+the Nbgrader menu, notebooks that open unmodified); the formgrader test starts the instructor
+set-up (`make lab-instructor`). Chromium is Debian's (`.ci/run` installs it; Playwright's own
+browser download needs the internet), driven by Playwright for Python. Screenshots of every step
+are written to ``build/screenshots/`` (named after the step) for a person to look at.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -26,6 +29,7 @@ from course_utils.instructor import notebook
 from course_utils.instructor.grade.executor import Result
 from course_utils.instructor.grade.scoring import CellResult
 from course_utils.instructor.mutants import kernel_env
+from course_utils.lab.__main__ import lab_env
 
 playwright = pytest.importorskip("playwright.sync_api", reason="pip install playwright (dev extra)")
 
@@ -71,20 +75,21 @@ def lab_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def lab(lab_root: Path) -> Iterator[str]:
+@contextlib.contextmanager
+def _serve(root: Path, instructor: bool) -> Iterator[str]:
+    """JupyterLab on ``root`` in the student set-up of ``make lab``, or the instructor's."""
     port = _free_port()
     command = [
         sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-        f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={lab_root}",
+        f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}",
         "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
     ]  # fmt: skip
     if os.geteuid() == 0:  # CI containers run as root
         command.append("--allow-root")
     env = kernel_env()
     env.pop("MPLBACKEND", None)  # a student's kernel draws inline figures
-    server = subprocess.Popen(command, cwd=lab_root, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE)  # fmt: skip
+    server = subprocess.Popen(command, cwd=root, env=lab_env(instructor, env),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 180
@@ -104,6 +109,12 @@ def lab(lab_root: Path) -> Iterator[str]:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+@pytest.fixture(scope="module")
+def lab(lab_root: Path) -> Iterator[str]:
+    with _serve(lab_root, instructor=False) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -154,6 +165,13 @@ def test_student_reads_a_short_message_for_a_wrong_answer_and_in_validate(
 ) -> None:
     _open(page, lab, FIRST)
     _shot(page, "01_opened_00_setup")
+    assert page.evaluate(f"() => {PANEL}.context.model.dirty") is False, "opens modified"
+    assert page.locator(".jp-mod-dirty").count() == 0, "a tab shows the modified dot on opening"
+    page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
+    menu = page.inner_text(".lm-Menu")
+    _shot(page, "01b_student_nbgrader_menu")
+    page.keyboard.press("Escape")
+    assert "Formgrader" not in menu and "create assignment" not in menu.lower(), menu
     cells = page.evaluate(CELLS)
     answer = next(i for i, (_, gid, grade) in enumerate(cells) if gid == "version_at_least")
     test = next(i for i, (_, gid, grade) in enumerate(cells) if grade and i > answer)
@@ -227,11 +245,17 @@ def test_training_chapter_shows_its_progress_bar_and_figures(lab: str, page: obj
     assert width > 100, "the figure rendered as an empty image"
 
 
-def test_instructor_formgrader_opens(lab: str, page: object) -> None:
-    page.goto(f"{lab}/formgrader?token={TOKEN}")
-    page.wait_for_selector("text=Manage Assignments")
-    _shot(page, "06_formgrader")
-    assert "Manual Grading" in page.inner_text("body")
+def test_instructor_formgrader_opens(lab_root: Path, page: object) -> None:
+    with _serve(lab_root, instructor=True) as url:
+        page.goto(f"{url}/lab?reset&token={TOKEN}")
+        page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
+        menu = page.inner_text(".lm-Menu")
+        _shot(page, "06a_instructor_nbgrader_menu")
+        assert "Formgrader" in menu and "create assignment" in menu.lower(), menu
+        page.goto(f"{url}/formgrader?token={TOKEN}")
+        page.wait_for_selector("text=Manage Assignments")
+        _shot(page, "06_formgrader")
+        assert "Manual Grading" in page.inner_text("body")
 
 
 def test_feedback_page_renders_with_a_summary_and_no_hidden_test(
