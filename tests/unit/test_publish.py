@@ -235,6 +235,9 @@ def test_course_utils_installs_from_the_published_repository(published, tmp_path
         check=True,
     ).stdout
     assert str(tmp_path / "venv") in location  # installed, not this checkout
+    student_config = Path(location.strip()).parent / "lab" / "student"
+    for name in ("labconfig/page_config.json", "jupyter_server_config.json", "nbgrader_config.py"):
+        assert (student_config / name).is_file(), f"the student lab set-up lacks {name}"
     course_cmd = tmp_path / "venv" / "bin" / "course"
     result = subprocess.run(
         [str(course_cmd), "build"],
