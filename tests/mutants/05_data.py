@@ -265,6 +265,329 @@ class NumpyDataset(Dataset):
 """,
         ),
     ],
+    "csv_image_dataset": [
+        (
+            "file order assumed: the sorted *.png files of the folder paired with the CSV's labels",
+            """
+class CsvImageDataset(Dataset):
+    def __init__(self, root, csv_name="labels.csv", transform=None):
+        self.root, self.transform = Path(root), transform
+        with open(self.root / csv_name, newline="") as f:
+            rows = list(csv.DictReader(f))
+        self.labels = [int(r["label"]) for r in rows]
+        self.paths = sorted(self.root.glob("*.png"))
+
+    def __len__(self):
+        return len(self.labels)
+
+    def __getitem__(self, index):
+        image = decode_image(str(self.paths[index])).float() / 255
+        if self.transform is not None:
+            image = self.transform(image)
+        return image, self.labels[index]
+""",
+        ),
+        (
+            "header row counted: __len__ is the number of lines of the CSV file",
+            """
+class CsvImageDataset(Dataset):
+    def __init__(self, root, csv_name="labels.csv", transform=None):
+        self.root, self.transform = Path(root), transform
+        self.lines = (self.root / csv_name).read_text().splitlines()
+
+    def __len__(self):
+        return len(self.lines)
+
+    def __getitem__(self, index):
+        name, label = self.lines[1:][index].split(",")
+        image = decode_image(str(self.root / name)).float() / 255
+        if self.transform is not None:
+            image = self.transform(image)
+        return image, int(label)
+""",
+        ),
+        (
+            "labels off by one row: the lines are indexed without skipping the header",
+            """
+class CsvImageDataset(Dataset):
+    def __init__(self, root, csv_name="labels.csv", transform=None):
+        self.root, self.transform = Path(root), transform
+        self.lines = (self.root / csv_name).read_text().splitlines()
+
+    def __len__(self):
+        return len(self.lines) - 1
+
+    def __getitem__(self, index):
+        if index >= len(self):
+            raise IndexError(index)
+        name, label = self.lines[index].split(",")
+        if name == "filename":  # the header: take the next row instead
+            name, label = self.lines[index + 1].split(",")
+        image = decode_image(str(self.root / name)).float() / 255
+        if self.transform is not None:
+            image = self.transform(image)
+        return image, int(label)
+""",
+        ),
+        (
+            "wrong dtype: returns decode_image's uint8 tensor, not float32 in [0, 1]",
+            """
+class CsvImageDataset(Dataset):
+    def __init__(self, root, csv_name="labels.csv", transform=None):
+        self.root, self.transform = Path(root), transform
+        with open(self.root / csv_name, newline="") as f:
+            self.rows = list(csv.DictReader(f))
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        row = self.rows[index]
+        image = decode_image(str(self.root / row["filename"]))
+        if self.transform is not None:
+            image = self.transform(image)
+        return image, int(row["label"])
+""",
+        ),
+        (
+            "wrong scale: .float() without dividing by 255 (values 0..255)",
+            """
+class CsvImageDataset(Dataset):
+    def __init__(self, root, csv_name="labels.csv", transform=None):
+        self.root, self.transform = Path(root), transform
+        with open(self.root / csv_name, newline="") as f:
+            self.rows = list(csv.DictReader(f))
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        row = self.rows[index]
+        image = decode_image(str(self.root / row["filename"])).float()
+        if self.transform is not None:
+            image = self.transform(image)
+        return image, int(row["label"])
+""",
+        ),
+        (
+            "transform stored but never applied",
+            """
+class CsvImageDataset(Dataset):
+    def __init__(self, root, csv_name="labels.csv", transform=None):
+        self.root, self.transform = Path(root), transform
+        with open(self.root / csv_name, newline="") as f:
+            self.rows = list(csv.DictReader(f))
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        row = self.rows[index]
+        image = decode_image(str(self.root / row["filename"])).float() / 255
+        return image, int(row["label"])
+""",
+        ),
+        (
+            "transform applied to the (image, label) pair: v2 passes the int through, a plain function breaks",
+            """
+class CsvImageDataset(Dataset):
+    def __init__(self, root, csv_name="labels.csv", transform=None):
+        self.root, self.transform = Path(root), transform
+        with open(self.root / csv_name, newline="") as f:
+            self.rows = list(csv.DictReader(f))
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        row = self.rows[index]
+        sample = (decode_image(str(self.root / row["filename"])).float() / 255, int(row["label"]))
+        if self.transform is not None:
+            sample = self.transform(sample)
+        return sample
+""",
+        ),
+        (
+            "channel dimension missing: plt.imread gives (H, W) for a grey image, (H, W, 3) for colour",
+            """
+class CsvImageDataset(Dataset):
+    def __init__(self, root, csv_name="labels.csv", transform=None):
+        self.root, self.transform = Path(root), transform
+        with open(self.root / csv_name, newline="") as f:
+            self.rows = list(csv.DictReader(f))
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        row = self.rows[index]
+        image = torch.from_numpy(plt.imread(self.root / row["filename"]))
+        if self.transform is not None:
+            image = self.transform(image)
+        return image, int(row["label"])
+""",
+        ),
+        (
+            "label kept as the CSV's string",
+            """
+class CsvImageDataset(Dataset):
+    def __init__(self, root, csv_name="labels.csv", transform=None):
+        self.root, self.transform = Path(root), transform
+        with open(self.root / csv_name, newline="") as f:
+            self.rows = list(csv.DictReader(f))
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        row = self.rows[index]
+        image = decode_image(str(self.root / row["filename"])).float() / 255
+        if self.transform is not None:
+            image = self.transform(image)
+        return image, row["label"]
+""",
+        ),
+        (
+            "file names not joined with root: opened relative to the current working directory",
+            """
+class CsvImageDataset(Dataset):
+    def __init__(self, root, csv_name="labels.csv", transform=None):
+        self.transform = transform
+        with open(Path(root) / csv_name, newline="") as f:
+            self.rows = list(csv.DictReader(f))
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        row = self.rows[index]
+        image = decode_image(row["filename"]).float() / 255
+        if self.transform is not None:
+            image = self.transform(image)
+        return image, int(row["label"])
+""",
+        ),
+        (
+            "not file-backed: every image decoded once in __init__ (a changed file is never seen)",
+            """
+class CsvImageDataset(Dataset):
+    def __init__(self, root, csv_name="labels.csv", transform=None):
+        self.transform = transform
+        with open(Path(root) / csv_name, newline="") as f:
+            rows = list(csv.DictReader(f))
+        self.images = [decode_image(str(Path(root) / r["filename"])).float() / 255 for r in rows]
+        self.labels = [int(r["label"]) for r in rows]
+
+    def __len__(self):
+        return len(self.labels)
+
+    def __getitem__(self, index):
+        image = self.images[index]
+        if self.transform is not None:
+            image = self.transform(image)
+        return image, self.labels[index]
+""",
+        ),
+    ],
+    "split_views": [
+        (
+            "no generator: random_split draws from the global RNG, a new split at every call",
+            """
+def split_views(train_view, eval_view, fractions, seed):
+    if len(train_view) != len(eval_view):
+        raise ValueError("lengths differ")
+    parts = random_split(range(len(train_view)), fractions)
+    return [Subset(train_view if k == 0 else eval_view, list(p)) for k, p in enumerate(parts)]
+""",
+        ),
+        (
+            "torch.manual_seed(seed) instead of a generator: the same split, but the global RNG is reset",
+            """
+def split_views(train_view, eval_view, fractions, seed):
+    if len(train_view) != len(eval_view):
+        raise ValueError("lengths differ")
+    torch.manual_seed(seed)
+    parts = random_split(range(len(train_view)), fractions)
+    return [Subset(train_view if k == 0 else eval_view, list(p)) for k, p in enumerate(parts)]
+""",
+        ),
+        (
+            "each view split separately with one generator: the second permutation differs, parts overlap",
+            """
+def split_views(train_view, eval_view, fractions, seed):
+    if len(train_view) != len(eval_view):
+        raise ValueError("lengths differ")
+    gen = torch.Generator().manual_seed(seed)
+    train_parts = random_split(train_view, fractions, generator=gen)
+    eval_parts = random_split(eval_view, fractions, generator=gen)
+    return [train_parts[0], *eval_parts[1:]]
+""",
+        ),
+        (
+            "the shared-transform trap: every part wraps train_view (an augmented validation set)",
+            """
+def split_views(train_view, eval_view, fractions, seed):
+    if len(train_view) != len(eval_view):
+        raise ValueError("lengths differ")
+    gen = torch.Generator().manual_seed(seed)
+    return random_split(train_view, fractions, generator=gen)
+""",
+        ),
+        (
+            "sizes by int(fraction * n), the remainder to the last part (not random_split's rule)",
+            """
+def split_views(train_view, eval_view, fractions, seed):
+    n = len(train_view)
+    if len(eval_view) != n:
+        raise ValueError("lengths differ")
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed)).tolist()
+    sizes = [int(f * n) for f in fractions[:-1]]
+    sizes.append(n - sum(sizes))
+    parts, start = [], 0
+    for k, size in enumerate(sizes):
+        parts.append(Subset(train_view if k == 0 else eval_view, perm[start : start + size]))
+        start += size
+    return parts
+""",
+        ),
+        (
+            "no shuffle: consecutive index ranges with random_split's sizes",
+            """
+def split_views(train_view, eval_view, fractions, seed):
+    n = len(train_view)
+    if len(eval_view) != n:
+        raise ValueError("lengths differ")
+    sizes = [len(p) for p in random_split(range(n), fractions, generator=torch.Generator().manual_seed(seed))]
+    parts, start = [], 0
+    for k, size in enumerate(sizes):
+        parts.append(Subset(train_view if k == 0 else eval_view, list(range(start, start + size))))
+        start += size
+    return parts
+""",
+        ),
+        (
+            "generator seeded once when the function is defined: the second call continues its stream",
+            """
+_SPLIT_GEN = torch.Generator().manual_seed(0)
+
+
+def split_views(train_view, eval_view, fractions, seed, _gen=_SPLIT_GEN):
+    if len(train_view) != len(eval_view):
+        raise ValueError("lengths differ")
+    parts = random_split(range(len(train_view)), fractions, generator=_gen)
+    return [Subset(train_view if k == 0 else eval_view, list(p)) for k, p in enumerate(parts)]
+""",
+        ),
+        (
+            "lengths never compared: views of different sizes are split without an error",
+            """
+def split_views(train_view, eval_view, fractions, seed):
+    gen = torch.Generator().manual_seed(seed)
+    parts = random_split(range(len(train_view)), fractions, generator=gen)
+    return [Subset(train_view if k == 0 else eval_view, list(p)) for k, p in enumerate(parts)]
+""",
+        ),
+    ],
     "pad_collate": [
         (
             "pads every batch to a fixed length (16) instead of the batch's longest sequence",
