@@ -23,6 +23,43 @@ def test_small_cnn_maps_images_to_logits_and_width_scales_it():
     assert sum(p.numel() for p in models.SmallCNN(width=16).parameters()) == 207_018
 
 
+def _pointing_model(weight: torch.Tensor) -> nn.Module:
+    """A fixed linear classifier: input one-hot(i) gets the logits ``weight[:, i]``."""
+    model = nn.Linear(weight.shape[1], weight.shape[0], bias=False)
+    with torch.no_grad():
+        model.weight.copy_(weight)
+    return model
+
+
+def test_evaluate_gives_exactly_1_0_and_the_right_fraction_on_known_answers():
+    # Ten samples of four classes, each input one-hot of the class it points at; batches of
+    # 4, 4 and 2, so a mean of per-batch figures or a dropped last batch gives other numbers.
+    y = torch.tensor([0, 1, 2, 3, 0, 1, 2, 3, 0, 1])
+    loader = data.TensorLoader(nn.functional.one_hot(y, 4).float(), y, 4)
+    loss_fn = nn.CrossEntropyLoss()
+    eye = 5.0 * torch.eye(4)
+    perfect = _pointing_model(eye)
+    loss, accuracy = train.evaluate(perfect, loader, loss_fn, CPU)
+    assert accuracy == 1.0
+    assert loss == pytest.approx(loss_fn(perfect(loader.X), y).item(), rel=1e-6)
+    # Always wrong: the model predicts the next class, (y + 1) % 4, for every sample.
+    always_wrong = _pointing_model(eye.roll(1, dims=0))
+    loss, accuracy = train.evaluate(always_wrong, loader, loss_fn, CPU)
+    assert accuracy == 0.0
+    assert loss == pytest.approx(loss_fn(always_wrong(loader.X), y).item(), rel=1e-6)
+    # Seven right: the last three inputs point at another class. Per batch that is 4/4, 3/4
+    # and 0/2 (a mean of batch accuracies would say 0.583); the loss is weighted per sample.
+    pointed = y.clone()
+    pointed[7:] = (y[7:] + 2) % 4
+    X = nn.functional.one_hot(pointed, 4).float()
+    loss, accuracy = train.evaluate(perfect, data.TensorLoader(X, y, 4), loss_fn, CPU)
+    assert accuracy == pytest.approx(0.7, abs=1e-12)
+    assert loss == pytest.approx(loss_fn(perfect(X), y).item(), rel=1e-6)
+    # A model that ignores its input and always says class 0 is right on 3 of the 10.
+    constant = _pointing_model(torch.tensor([[1.0] * 4, [0.0] * 4, [0.0] * 4, [0.0] * 4]))
+    assert train.evaluate(constant, loader, loss_fn, CPU)[1] == pytest.approx(0.3, abs=1e-12)
+
+
 def test_small_cnn_uses_every_parameter_and_each_image_alone_in_eval_mode():
     torch.manual_seed(0)
     model = models.SmallCNN(width=8, hidden=32)
