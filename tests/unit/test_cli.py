@@ -16,10 +16,16 @@ def test_check_exits_1_and_lists_problems_then_0_after_build(
 ) -> None:
     monkeypatch.chdir(tiny_course.root)
     assert cli.main(["check"]) == 1
-    assert "run `course build`" in capsys.readouterr().out
+    # One line per problem, then the count: the exact output, so no problem hides another.
+    assert capsys.readouterr().out.splitlines() == [
+        "00_tiny: the Colab badge is not the configured one: run `course build`",
+        "00_tiny: the setup cell lacks the stamped install block: run `course build`",
+        "checked 1 chapter(s): 2 problem(s)",
+    ]
     assert cli.main(["build"]) == 0
+    capsys.readouterr()
     assert cli.main(["check"]) == 0
-    assert "checked 1 chapter(s): 0 problem(s)" in capsys.readouterr().out
+    assert capsys.readouterr().out.splitlines() == ["checked 1 chapter(s): 0 problem(s)"]
 
 
 def test_nb_export_prints_the_percent_text(tiny_course, monkeypatch, capsys) -> None:
