@@ -74,6 +74,29 @@ def _spec(**changes: str) -> str:
     return variant(_SPEC, _SPEC_OK, **changes)
 
 
+_FEATURE_MAPS = """
+def feature_maps(model, layer, x):
+    outputs = []
+
+    def keep_output(module, inputs, output):
+        outputs.append(KEEP)
+
+    handle = layer.register_forward_hook(keep_output)
+    was_training = model.training
+    try:
+        model.eval()
+        with torch.no_grad():
+            model(x)
+    finally:
+        handle.remove()
+        model.train(was_training)
+    if not outputs:
+        raise ValueError("layer did not run")
+    return outputs[0]
+"""
+_KEEP = {"KEEP": "output.detach().clone()"}
+
+
 MUTANTS = {
     "conv_out_size": [
         (
@@ -665,6 +688,172 @@ def train_model(model, train_loader, val_loader, *, num_epochs, device, autocast
     return model.eval()
 """
             + _TRAIN_CALL,
+        ),
+    ],
+    "feature_maps": [
+        (
+            "keeps output.detach() without .clone() (an in-place ReLU later overwrites the maps)",
+            variant(_FEATURE_MAPS, _KEEP, KEEP="output.detach()"),
+        ),
+        (
+            "moves the maps to the CPU for plotting (.cpu().clone(): the device is lost)",
+            variant(_FEATURE_MAPS, _KEEP, KEEP="output.detach().cpu().clone()"),
+        ),
+        (
+            "keeps the hook's input instead of its output",
+            variant(_FEATURE_MAPS, _KEEP, KEEP="inputs[0].detach().clone()"),
+        ),
+        (
+            "never removes the hook (it stays on the layer and runs on every later call)",
+            """
+def feature_maps(model, layer, x):
+    outputs = []
+    layer.register_forward_hook(lambda m, i, o: outputs.append(o.detach().clone()))
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        model(x)
+    model.train(was_training)
+    if not outputs:
+        raise ValueError("layer did not run")
+    return outputs[0]
+""",
+        ),
+        (
+            "removes the hook and restores the mode only when the forward pass succeeds (no finally)",
+            """
+def feature_maps(model, layer, x):
+    outputs = []
+    handle = layer.register_forward_hook(lambda m, i, o: outputs.append(o.detach().clone()))
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        model(x)
+    handle.remove()
+    model.train(was_training)
+    if not outputs:
+        raise ValueError("layer did not run")
+    return outputs[0]
+""",
+        ),
+        (
+            "skips the hook: calls layer(x) on the model's input (right only for the first layer)",
+            """
+def feature_maps(model, layer, x):
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        out = layer(x)
+    model.train(was_training)
+    return out.clone()
+""",
+        ),
+        (
+            "runs the model in train mode (no model.eval(): Dropout active, BatchNorm batch stats)",
+            """
+def feature_maps(model, layer, x):
+    outputs = []
+    handle = layer.register_forward_hook(lambda m, i, o: outputs.append(o.detach().clone()))
+    try:
+        with torch.no_grad():
+            model(x)
+    finally:
+        handle.remove()
+    if not outputs:
+        raise ValueError("layer did not run")
+    return outputs[0]
+""",
+        ),
+        (
+            "calls model.eval() and never restores the previous mode",
+            """
+def feature_maps(model, layer, x):
+    outputs = []
+    handle = layer.register_forward_hook(lambda m, i, o: outputs.append(o.detach().clone()))
+    model.eval()
+    try:
+        with torch.no_grad():
+            model(x)
+    finally:
+        handle.remove()
+    if not outputs:
+        raise ValueError("layer did not run")
+    return outputs[0]
+""",
+        ),
+        (
+            "ends with model.train() whatever the mode was before (an eval model comes back training)",
+            """
+def feature_maps(model, layer, x):
+    outputs = []
+    handle = layer.register_forward_hook(lambda m, i, o: outputs.append(o.detach().clone()))
+    try:
+        model.eval()
+        with torch.no_grad():
+            model(x)
+    finally:
+        handle.remove()
+        model.train()
+    if not outputs:
+        raise ValueError("layer did not run")
+    return outputs[0]
+""",
+        ),
+        (
+            "records gradients (detaches the output but runs model(x) without torch.no_grad())",
+            """
+def feature_maps(model, layer, x):
+    outputs = []
+    handle = layer.register_forward_hook(lambda m, i, o: outputs.append(o.detach().clone()))
+    was_training = model.training
+    try:
+        model.eval()
+        model(x)
+    finally:
+        handle.remove()
+        model.train(was_training)
+    if not outputs:
+        raise ValueError("layer did not run")
+    return outputs[0]
+""",
+        ),
+        (
+            "no check that the layer ran (an unused layer gives an IndexError, not a ValueError)",
+            """
+def feature_maps(model, layer, x):
+    outputs = []
+    handle = layer.register_forward_hook(lambda m, i, o: outputs.append(o.detach().clone()))
+    was_training = model.training
+    try:
+        model.eval()
+        with torch.no_grad():
+            model(x)
+    finally:
+        handle.remove()
+        model.train(was_training)
+    return outputs[0]
+""",
+        ),
+        (
+            "keeps the maps in a list made outside the function (a second call returns the first maps)",
+            """
+_kept_maps = []
+
+
+def feature_maps(model, layer, x):
+    handle = layer.register_forward_hook(lambda m, i, o: _kept_maps.append(o.detach().clone()))
+    was_training = model.training
+    try:
+        model.eval()
+        with torch.no_grad():
+            model(x)
+    finally:
+        handle.remove()
+        model.train(was_training)
+    if not _kept_maps:
+        raise ValueError("layer did not run")
+    return _kept_maps[0]
+""",
         ),
     ],
 }
