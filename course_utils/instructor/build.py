@@ -15,7 +15,7 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from . import colab, notebook
+from . import colab, estimate, notebook
 from .config import CHAPTER_NAME, CourseConfig
 
 INSTALL_BEGIN = (
@@ -66,7 +66,8 @@ def install_block(config: CourseConfig, chapter: str | None = None) -> str:
 
 
 def stamp(nb: NotebookNode, config: CourseConfig, chapter: str) -> NotebookNode:
-    """Write the badge cell and the install block of the setup cell from the configuration."""
+    """Write the badge cell, the install block of the setup cell (from the configuration) and
+    the title cell's Estimated time paragraph (from the notebook, ``estimate``)."""
     badge = [c for c in nb.cells if notebook.role(c) == "badge"]
     setup = [c for c in nb.cells if notebook.role(c) == "setup"]
     if len(badge) != 1 or len(setup) != 1:
@@ -82,6 +83,7 @@ def stamp(nb: NotebookNode, config: CourseConfig, chapter: str) -> NotebookNode:
     else:
         source = block + "\n" + source
     setup[0].source = source
+    estimate.stamp_estimate(nb)
     return nb
 
 

@@ -160,9 +160,9 @@ downloads and uses local copies or a clearly labelled synthetic stand-in.
 The cell after each exercise holds its tests: run it, and its message says what is wrong (shape,
 dtype, value, which input). In JupyterLab, nbgrader's **Validate** button runs every cell and every
 visible test with the grader's settings, in a kernel of its own. Started with
-`python -m course_utils.lab`, Validate runs that kernel in quick mode, so it finishes in seconds
+`python -m course_utils.lab`, Validate runs that kernel in quick mode (small data, few epochs)
 while your own kernels stay in full mode; `COURSE_VALIDATE_FULL=1` before starting it validates
-in full mode (minutes for the training chapters on a laptop CPU). When grading, more tests run
+in full mode (the training chapters then train in full, behind Validate's dialog). When grading, more tests run
 that you cannot see: make your function right in general, not only for the visible examples.
 
 ## Submit
