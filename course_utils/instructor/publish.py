@@ -162,8 +162,9 @@ dtype, value, which input). In JupyterLab, nbgrader's **Validate** button runs e
 visible test with the grader's settings, in a kernel of its own. Started with
 `python -m course_utils.lab`, Validate runs that kernel in quick mode (small data, few epochs)
 while your own kernels stay in full mode; `COURSE_VALIDATE_FULL=1` before starting it validates
-in full mode (the training chapters then train in full, behind Validate's dialog). When grading, more tests run
-that you cannot see: make your function right in general, not only for the visible examples.
+in full mode (the training chapters then train in full, behind Validate's dialog). When grading,
+more tests run that you cannot see: make your function right in general, not only for the
+visible examples.
 
 ## Submit
 
