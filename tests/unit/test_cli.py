@@ -98,6 +98,24 @@ def test_doctor_strict_exits_1_on_a_broken_environment(
     assert cli.main(["doctor"]) == 0, "without --strict doctor only reports"
 
 
+def test_doctor_strict_exits_1_when_a_command_line_tool_is_missing(monkeypatch, capsys) -> None:
+    import shutil
+
+    from course_utils.instructor import doctor
+
+    _real_data_everywhere(monkeypatch)
+    real_which = shutil.which
+    monkeypatch.setattr(
+        doctor.shutil,
+        "which",
+        lambda tool, **kw: None if tool == "nbgrader" else real_which(tool, **kw),
+    )
+    problem = "`nbgrader` not found: install the course extras (`make lab` does it)"
+    assert doctor.diagnose().problems == [problem]
+    assert cli.main(["doctor", "--strict"]) == 1
+    assert problem in capsys.readouterr().out
+
+
 def test_doctor_checks_exactly_the_bounds_pyproject_declares() -> None:
     """One source for the bounds: doctor's list is pyproject's base + course + instructor."""
     import tomllib
