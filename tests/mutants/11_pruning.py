@@ -75,6 +75,41 @@ def _shrink_last(**changes: str) -> str:
     return variant(_SHRINK_LAST, _SHRINK_LAST_OK, **changes)
 
 
+# NOutOfMPruning: one class, the bug switched into one slot.
+_NM = """
+class NOutOfMPruning(prune.BasePruningMethod):
+    PRUNING_TYPE = KIND
+
+    def __init__(self, n=2, m=4):
+        if not 1 <= n <= m:
+            raise ValueError(f"need 1 <= n <= m, got n={n}, m={m}")
+        INIT
+
+    def compute_mask(self, t, default_mask):
+        if t.dim() < 2 or t[0].numel() % self.m != 0:
+            raise ValueError("the rows do not split into groups of m")
+        GROUPS
+        alive = default_mask.reshape(-1, self.m) != 0
+        SCORES
+        WINNERS
+        KEEP
+        RETURN
+"""
+_NM_OK = {
+    "KIND": '"global"',
+    "INIT": "self.n, self.m = n, m",
+    "GROUPS": "groups = t.detach().abs().reshape(-1, self.m)",
+    "SCORES": "groups = groups.masked_fill(~alive, -1.0)",
+    "WINNERS": "winners = torch.topk(groups, self.n, dim=1).indices",
+    "KEEP": "keep = torch.zeros_like(alive).scatter_(1, winners, True)",
+    "RETURN": "return default_mask * keep.reshape(default_mask.shape)",
+}
+
+
+def _nm(**changes: str) -> str:
+    return variant(_NM, _NM_OK, **changes)
+
+
 MUTANTS = {
     "l1_mask": [
         (
@@ -569,6 +604,62 @@ def make_pruning_permanent(model):
             "keeps the first `keep` conv2 channels, whatever their norm",
             _shrink_last().replace(
                 "kept = torch.topk(scores, keep).indices.sort().values", "kept = torch.arange(keep)"
+            ),
+        ),
+    ],
+    "n_out_of_m": [
+        (
+            "PRUNING_TYPE 'unstructured' copied from L1Unstructured: a second pruning step hands "
+            "compute_mask a flat list of the surviving entries",
+            _nm(KIND='"unstructured"'),
+        ),
+        (
+            "ignores default_mask: a second pruning step revives what the first one pruned",
+            _nm(RETURN="return keep.reshape(default_mask.shape).to(default_mask.dtype)"),
+        ),
+        (
+            "ranks already pruned entries too (then multiplies by default_mask): a group keeps "
+            "fewer than n live entries",
+            _nm(SCORES="pass"),
+        ),
+        (
+            "keeps the n smallest magnitudes (largest=False)",
+            _nm(WINNERS="winners = torch.topk(groups, self.n, dim=1, largest=False).indices"),
+        ),
+        (
+            "a threshold at the n-th largest magnitude: ties keep more than n per group",
+            _nm(
+                WINNERS="threshold = torch.topk(groups, self.n, dim=1).values[:, -1:]",
+                KEEP="keep = groups >= threshold",
+            ),
+        ),
+        (
+            "hard-codes 2:4, whatever n and m (only the default works)",
+            _nm(INIT="self.n, self.m = 2, 4"),
+        ),
+        (
+            "reads n as the number to prune per group (keeps m - n; 2:4 hides it)",
+            _nm(WINNERS="winners = torch.topk(groups, self.m - self.n, dim=1).indices"),
+        ),
+        (
+            "ranks by the signed value, not the magnitude",
+            _nm(GROUPS="groups = t.detach().reshape(-1, self.m)"),
+        ),
+        (
+            "returns a bool mask (not default_mask's dtype)",
+            _nm(RETURN="return (default_mask != 0) & keep.reshape(default_mask.shape)"),
+        ),
+        (
+            "returns the mask as a (rows, row length) matrix: right for Linear, wrong for conv",
+            _nm(
+                RETURN="return (default_mask.reshape(t.shape[0], -1) "
+                "* keep.reshape(t.shape[0], -1))"
+            ),
+        ),
+        (
+            "builds the keep tensor on the CPU, whatever the weight's device",
+            _nm(
+                KEEP="keep = torch.zeros(alive.shape, dtype=torch.bool).scatter_(1, winners, True)"
             ),
         ),
     ],
