@@ -42,7 +42,9 @@ TRAINING = "06_cnn_mnist"  # trains with a tqdm bar and draws figures, quick eno
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="apt-get install chromium (see .ci/run)")
 
 # JavaScript run in the page. `window.jupyterapp` is exposed by --LabApp.expose_app_in_browser.
-PANEL = "window.jupyterapp.shell.currentWidget"
+# Guarded: on a loaded machine the predicates can run before JupyterLab has set window.jupyterapp,
+# and a predicate that throws fails wait_for_function at once instead of waiting (seen in CI).
+PANEL = "(window.jupyterapp && window.jupyterapp.shell && window.jupyterapp.shell.currentWidget)"
 KERNEL_READY = f"() => {{ const p = {PANEL}; return !!(p && p.sessionContext && p.sessionContext.session && p.sessionContext.session.kernel); }}"  # noqa: E501
 IDLE = (
     f"() => {{ const p = {PANEL}; const s = p && p.sessionContext && p.sessionContext.session;"
