@@ -20,13 +20,17 @@ CHAPTER = "00_setup"
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "solutions" / CHAPTER / f"{CHAPTER}.ipynb"
 RELEASE = ROOT / "notebooks" / CHAPTER / f"{CHAPTER}.ipynb"
-POINTS = {  # grade_id of the solution -> points of its test cell
-    "version_at_least": 1,
-    "to_device": 2,
-    "split_indices": 2,
-    "is_reproducible": 2,
-    "count_parameters": 2,
-}
+
+
+def _points_per_exercise(source: Path) -> dict[str, float]:
+    """grade_id of each solution cell -> the points of the graded test cells after it."""
+    nb = nbformat.read(str(source), as_version=4)
+    return {gid: sum(t.points for t in tests) for gid, tests in notebook.exercises(nb).items()}
+
+
+# Read from the source notebook, never typed here: a chapter whose points change must not leave
+# the grading tests expecting the old total.
+POINTS = _points_per_exercise(SOURCE)
 FULL = sum(POINTS.values())
 
 
