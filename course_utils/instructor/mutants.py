@@ -36,22 +36,6 @@ class MutantSetupError(RuntimeError):
     """The mutant file or the solution notebook is not usable (the message says what to fix)."""
 
 
-def variant(template: str, defaults: dict[str, str], **changes: str) -> str:
-    """``template`` with each slot (a key of ``defaults``) replaced, ``changes`` winning.
-
-    Mutant files write one reference answer with named slots and derive each wrong answer by
-    changing one or two of them. A slot name the template lacks is refused: it would silently
-    give back the reference answer, a "mutant" that cannot fail.
-    """
-    unknown = [key for key in {**defaults, **changes} if key not in template]
-    if unknown:
-        raise MutantSetupError(f"slots {unknown} do not occur in the template")
-    source = template
-    for key, value in {**defaults, **changes}.items():
-        source = source.replace(key, value)
-    return source
-
-
 @dataclass(frozen=True)
 class MutantResult:
     """What happened to one mutant: killed (a test failed, as it should) or survived."""

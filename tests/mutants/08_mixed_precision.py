@@ -1,157 +1,67 @@
 """Known-wrong answers for chapter 08 (mixed precision): each must fail its exercise's tests."""
 
-from course_utils.instructor.mutants import variant
-
-_SCALER = """
-class DynamicLossScaler:
-    def __init__(self, init_scale=2.0**16, growth_factor=2.0, backoff_factor=0.5,
-                 growth_interval=2000):
-        self.growth_factor = growth_factor
-        self.backoff_factor = backoff_factor
-        self.growth_interval = growth_interval
-        self._scale = float(init_scale)
-        self._good_steps = 0
-        self._found_inf = False
-
-    def get_scale(self):
-        return self._scale
-
-    def scale(self, loss):
-        return loss * self._scale
-
-    def step(self, optimizer):
-        found_inf = False
-        with torch.no_grad():
-            for group in GROUPS:
-                for p in group["params"]:
-                    if p.grad is None:
-                        continue
-                    p.grad.mul_(1.0 / self._scale)
-                    FOUND
-        self._found_inf = found_inf
-        if found_inf:
-            return False
-        optimizer.step()
-        return True
-
-    def update(self):
-        if self._found_inf:
-            self._scale *= self.backoff_factor
-            self._good_steps = 0
-        else:
-            self._good_steps += 1
-            if self._good_steps == self.growth_interval:
-                self._scale *= self.growth_factor
-                self._good_steps = 0
-"""
-_SCALER_OK = {
-    "GROUPS": "optimizer.param_groups",
-    "FOUND": "if not bool(torch.isfinite(p.grad).all()):\n                        found_inf = True",
-}
-
-
-def _scaler(**changes: str) -> str:
-    """The reference DynamicLossScaler with some of its marked pieces replaced."""
-    return variant(_SCALER, _SCALER_OK, **changes)
-
-
 MUTANTS = {
-    "count_overflow_underflow": [
-        (
-            "overflow judged by |x| > finfo.max (65519 rounds down to 65504)",
-            """
+    'count_overflow_underflow': [
+        ('overflow judged by |x| > finfo.max (65519 rounds down to 65504)', '''
 def count_overflow_underflow(x, dtype):
     info = torch.finfo(dtype)
     cast = x.to(dtype)
     overflow = torch.isfinite(x) & (x.abs() > info.max)
     underflow = (x != 0) & (cast == 0)
     return int(overflow.sum()), int(underflow.sum())
-""",
-        ),
-        (
-            "underflow judged by |x| < finfo.tiny (subnormals survive)",
-            """
+'''),
+        ('underflow judged by |x| < finfo.tiny (subnormals survive)', '''
 def count_overflow_underflow(x, dtype):
     info = torch.finfo(dtype)
     cast = x.to(dtype)
     overflow = torch.isfinite(x) & torch.isinf(cast)
     underflow = (x != 0) & (x.abs() < info.tiny)
     return int(overflow.sum()), int(underflow.sum())
-""",
-        ),
-        (
-            "counts infinities already in x as overflow",
-            """
+'''),
+        ('counts infinities already in x as overflow', '''
 def count_overflow_underflow(x, dtype):
     cast = x.to(dtype)
     return int(torch.isinf(cast).sum()), int(((x != 0) & (cast == 0)).sum())
-""",
-        ),
-        (
-            "returns tensors instead of Python ints",
-            """
+'''),
+        ('returns tensors instead of Python ints', '''
 def count_overflow_underflow(x, dtype):
     cast = x.to(dtype)
     return (torch.isfinite(x) & torch.isinf(cast)).sum(), ((x != 0) & (cast == 0)).sum()
-""",
-        ),
+'''),
     ],
-    "round_to_bfloat16": [
-        (
-            "truncates (drops the low 16 bits without rounding)",
-            """
+    'round_to_bfloat16': [
+        ('truncates (drops the low 16 bits without rounding)', '''
 def round_to_bfloat16(x):
     return (x.contiguous().view(torch.int32) & -65536).view(torch.float32)
-""",
-        ),
-        (
-            "rounds ties away from zero (adds 0x8000) instead of to even",
-            """
+'''),
+        ('rounds ties away from zero (adds 0x8000) instead of to even', '''
 def round_to_bfloat16(x):
     bits = x.contiguous().view(torch.int32)
     return ((bits + 0x8000) & -65536).view(torch.float32)
-""",
-        ),
-        (
-            "rounds to float16 instead of bfloat16",
-            """
+'''),
+        ('rounds to float16 instead of bfloat16', '''
 def round_to_bfloat16(x):
     return x.half().float()
-""",
-        ),
-        (
-            "returns a bfloat16 tensor instead of float32",
-            """
+'''),
+        ('returns a bfloat16 tensor instead of float32', '''
 def round_to_bfloat16(x):
     return x.to(torch.bfloat16)
-""",
-        ),
-        (
-            "calls x.to(torch.bfloat16).float() (the mechanism skipped)",
-            """
+'''),
+        ('calls x.to(torch.bfloat16).float() (the mechanism skipped)', '''
 def round_to_bfloat16(x):
     return x.to(torch.bfloat16).float()
-""",
-        ),
+'''),
     ],
-    "autocast_output_dtype": [
-        (
-            "everything runs in the low precision",
-            """
+    'autocast_output_dtype': [
+        ('everything runs in the low precision', '''
 def autocast_output_dtype(op, input_dtypes, device_type, amp_dtype):
     return amp_dtype
-""",
-        ),
-        (
-            "everything runs in float32",
-            """
+'''),
+        ('everything runs in float32', '''
 def autocast_output_dtype(op, input_dtypes, device_type, amp_dtype):
     return torch.float32
-""",
-        ),
-        (
-            "uses CUDA's float32 list on the CPU too (softmax, sum, exp, layer_norm)",
-            """
+'''),
+        ("uses CUDA's float32 list on the CPU too (softmax, sum, exp, layer_norm)", '''
 def autocast_output_dtype(op, input_dtypes, device_type, amp_dtype):
     if op in {"matmul", "bmm", "linear", "conv2d"}:
         return amp_dtype
@@ -161,11 +71,8 @@ def autocast_output_dtype(op, input_dtypes, device_type, amp_dtype):
     for dtype in input_dtypes[1:]:
         result = torch.promote_types(result, dtype)
     return result
-""",
-        ),
-        (
-            "uses the CPU list on CUDA too",
-            """
+'''),
+        ('uses the CPU list on CUDA too', '''
 def autocast_output_dtype(op, input_dtypes, device_type, amp_dtype):
     if op in {"matmul", "bmm", "linear", "conv2d"}:
         return amp_dtype
@@ -175,11 +82,8 @@ def autocast_output_dtype(op, input_dtypes, device_type, amp_dtype):
     for dtype in input_dtypes[1:]:
         result = torch.promote_types(result, dtype)
     return result
-""",
-        ),
-        (
-            "other ops follow the first input instead of type promotion",
-            """
+'''),
+        ('other ops follow the first input instead of type promotion', '''
 def autocast_output_dtype(op, input_dtypes, device_type, amp_dtype):
     if op in {"matmul", "bmm", "linear", "conv2d"}:
         return amp_dtype
@@ -188,13 +92,10 @@ def autocast_output_dtype(op, input_dtypes, device_type, amp_dtype):
     if device_type == "cuda" and op in {"softmax", "log_softmax", "sum", "exp", "layer_norm"}:
         return torch.float32
     return input_dtypes[0]
-""",
-        ),
+'''),
     ],
-    "dynamic_loss_scaler": [
-        (
-            "does not reset the growth counter on overflow",
-            """
+    'dynamic_loss_scaler': [
+        ('does not reset the growth counter on overflow', '''
 class DynamicLossScaler:
     def __init__(self, init_scale=2.0**16, growth_factor=2.0, backoff_factor=0.5, growth_interval=2000):
         self.growth_factor, self.backoff_factor = growth_factor, backoff_factor
@@ -228,11 +129,8 @@ class DynamicLossScaler:
             if self._good_steps == self.growth_interval:
                 self._scale *= self.growth_factor
                 self._good_steps = 0
-""",
-        ),
-        (
-            "grows one step before growth_interval good steps",
-            """
+'''),
+        ('grows one step before growth_interval good steps', '''
 class DynamicLossScaler:
     def __init__(self, init_scale=2.0**16, growth_factor=2.0, backoff_factor=0.5, growth_interval=2000):
         self.growth_factor, self.backoff_factor = growth_factor, backoff_factor
@@ -267,11 +165,8 @@ class DynamicLossScaler:
             if self._good_steps >= self.growth_interval - 1:
                 self._scale *= self.growth_factor
                 self._good_steps = 0
-""",
-        ),
-        (
-            "updates the parameters on an inf/nan step",
-            """
+'''),
+        ('updates the parameters on an inf/nan step', '''
 class DynamicLossScaler:
     def __init__(self, init_scale=2.0**16, growth_factor=2.0, backoff_factor=0.5, growth_interval=2000):
         self.growth_factor, self.backoff_factor = growth_factor, backoff_factor
@@ -304,11 +199,8 @@ class DynamicLossScaler:
             if self._good_steps == self.growth_interval:
                 self._scale *= self.growth_factor
                 self._good_steps = 0
-""",
-        ),
-        (
-            "checks only for inf, so nan gradients are applied",
-            """
+'''),
+        ('checks only for inf, so nan gradients are applied', '''
 class DynamicLossScaler:
     def __init__(self, init_scale=2.0**16, growth_factor=2.0, backoff_factor=0.5, growth_interval=2000):
         self.growth_factor, self.backoff_factor = growth_factor, backoff_factor
@@ -343,11 +235,8 @@ class DynamicLossScaler:
             if self._good_steps == self.growth_interval:
                 self._scale *= self.growth_factor
                 self._good_steps = 0
-""",
-        ),
-        (
-            "steps with the scaled gradients (never unscales)",
-            """
+'''),
+        ('steps with the scaled gradients (never unscales)', '''
 class DynamicLossScaler:
     def __init__(self, init_scale=2.0**16, growth_factor=2.0, backoff_factor=0.5, growth_interval=2000):
         self.growth_factor, self.backoff_factor = growth_factor, backoff_factor
@@ -380,25 +269,139 @@ class DynamicLossScaler:
             if self._good_steps == self.growth_interval:
                 self._scale *= self.growth_factor
                 self._good_steps = 0
-""",
-        ),
-        (
-            "only the first param group is unscaled and checked",
-            _scaler(GROUPS="optimizer.param_groups[:1]"),
-        ),
-        (
-            "found_inf overwritten by each parameter: only the last one counts",
-            _scaler(FOUND="found_inf = not bool(torch.isfinite(p.grad).all())"),
-        ),
-        (
-            "stops at the first inf: later gradients stay scaled",
-            _scaler(FOUND=_SCALER_OK["FOUND"] + "\n                        break"),
-        ),
+'''),
+        ('only the first param group is unscaled and checked', '''
+class DynamicLossScaler:
+    def __init__(self, init_scale=2.0**16, growth_factor=2.0, backoff_factor=0.5,
+                 growth_interval=2000):
+        self.growth_factor = growth_factor
+        self.backoff_factor = backoff_factor
+        self.growth_interval = growth_interval
+        self._scale = float(init_scale)
+        self._good_steps = 0
+        self._found_inf = False
+
+    def get_scale(self):
+        return self._scale
+
+    def scale(self, loss):
+        return loss * self._scale
+
+    def step(self, optimizer):
+        found_inf = False
+        with torch.no_grad():
+            for group in optimizer.param_groups[:1]:
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    p.grad.mul_(1.0 / self._scale)
+                    if not bool(torch.isfinite(p.grad).all()):
+                        found_inf = True
+        self._found_inf = found_inf
+        if found_inf:
+            return False
+        optimizer.step()
+        return True
+
+    def update(self):
+        if self._found_inf:
+            self._scale *= self.backoff_factor
+            self._good_steps = 0
+        else:
+            self._good_steps += 1
+            if self._good_steps == self.growth_interval:
+                self._scale *= self.growth_factor
+                self._good_steps = 0
+'''),
+        ('found_inf overwritten by each parameter: only the last one counts', '''
+class DynamicLossScaler:
+    def __init__(self, init_scale=2.0**16, growth_factor=2.0, backoff_factor=0.5,
+                 growth_interval=2000):
+        self.growth_factor = growth_factor
+        self.backoff_factor = backoff_factor
+        self.growth_interval = growth_interval
+        self._scale = float(init_scale)
+        self._good_steps = 0
+        self._found_inf = False
+
+    def get_scale(self):
+        return self._scale
+
+    def scale(self, loss):
+        return loss * self._scale
+
+    def step(self, optimizer):
+        found_inf = False
+        with torch.no_grad():
+            for group in optimizer.param_groups:
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    p.grad.mul_(1.0 / self._scale)
+                    found_inf = not bool(torch.isfinite(p.grad).all())
+        self._found_inf = found_inf
+        if found_inf:
+            return False
+        optimizer.step()
+        return True
+
+    def update(self):
+        if self._found_inf:
+            self._scale *= self.backoff_factor
+            self._good_steps = 0
+        else:
+            self._good_steps += 1
+            if self._good_steps == self.growth_interval:
+                self._scale *= self.growth_factor
+                self._good_steps = 0
+'''),
+        ('stops at the first inf: later gradients stay scaled', '''
+class DynamicLossScaler:
+    def __init__(self, init_scale=2.0**16, growth_factor=2.0, backoff_factor=0.5,
+                 growth_interval=2000):
+        self.growth_factor = growth_factor
+        self.backoff_factor = backoff_factor
+        self.growth_interval = growth_interval
+        self._scale = float(init_scale)
+        self._good_steps = 0
+        self._found_inf = False
+
+    def get_scale(self):
+        return self._scale
+
+    def scale(self, loss):
+        return loss * self._scale
+
+    def step(self, optimizer):
+        found_inf = False
+        with torch.no_grad():
+            for group in optimizer.param_groups:
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    p.grad.mul_(1.0 / self._scale)
+                    if not bool(torch.isfinite(p.grad).all()):
+                        found_inf = True
+                        break
+        self._found_inf = found_inf
+        if found_inf:
+            return False
+        optimizer.step()
+        return True
+
+    def update(self):
+        if self._found_inf:
+            self._scale *= self.backoff_factor
+            self._good_steps = 0
+        else:
+            self._good_steps += 1
+            if self._good_steps == self.growth_interval:
+                self._scale *= self.growth_factor
+                self._good_steps = 0
+'''),
     ],
-    "amp_train_step": [
-        (
-            "uses the deprecated torch.cuda.amp.autocast (disabled on a CPU)",
-            """
+    'amp_train_step': [
+        ('uses the deprecated torch.cuda.amp.autocast (disabled on a CPU)', '''
 def amp_train_step(model, X, y, loss_fn, optimizer, scaler, device):
     amp_dtype = torch.float16 if device.type == "cuda" else torch.bfloat16
     optimizer.zero_grad()
@@ -412,11 +415,8 @@ def amp_train_step(model, X, y, loss_fn, optimizer, scaler, device):
         scaler.step(optimizer)
         scaler.update()
     return loss.item()
-""",
-        ),
-        (
-            "plain loss.backward() with a GradScaler, then scaler.step (gradients never scaled)",
-            """
+'''),
+        ('plain loss.backward() with a GradScaler, then scaler.step (gradients never scaled)', '''
 def amp_train_step(model, X, y, loss_fn, optimizer, scaler, device):
     amp_dtype = torch.float16 if device.type == "cuda" else torch.bfloat16
     optimizer.zero_grad()
@@ -429,11 +429,8 @@ def amp_train_step(model, X, y, loss_fn, optimizer, scaler, device):
         scaler.step(optimizer)
         scaler.update()
     return loss.item()
-""",
-        ),
-        (
-            "optimizer.step() instead of scaler.step(optimizer) (scaled gradients applied)",
-            """
+'''),
+        ('optimizer.step() instead of scaler.step(optimizer) (scaled gradients applied)', '''
 def amp_train_step(model, X, y, loss_fn, optimizer, scaler, device):
     amp_dtype = torch.float16 if device.type == "cuda" else torch.bfloat16
     optimizer.zero_grad()
@@ -446,11 +443,8 @@ def amp_train_step(model, X, y, loss_fn, optimizer, scaler, device):
         scaler.update()
     optimizer.step()
     return loss.item()
-""",
-        ),
-        (
-            "forgets optimizer.zero_grad()",
-            """
+'''),
+        ('forgets optimizer.zero_grad()', '''
 def amp_train_step(model, X, y, loss_fn, optimizer, scaler, device):
     amp_dtype = torch.float16 if device.type == "cuda" else torch.bfloat16
     with torch.amp.autocast(device_type=device.type, dtype=amp_dtype):
@@ -463,11 +457,8 @@ def amp_train_step(model, X, y, loss_fn, optimizer, scaler, device):
         scaler.step(optimizer)
         scaler.update()
     return loss.item()
-""",
-        ),
-        (
-            "backward inside the autocast block",
-            """
+'''),
+        ('backward inside the autocast block', '''
 def amp_train_step(model, X, y, loss_fn, optimizer, scaler, device):
     amp_dtype = torch.float16 if device.type == "cuda" else torch.bfloat16
     optimizer.zero_grad()
@@ -481,11 +472,8 @@ def amp_train_step(model, X, y, loss_fn, optimizer, scaler, device):
             scaler.step(optimizer)
             scaler.update()
     return loss.item()
-""",
-        ),
-        (
-            "forgets scaler.update()",
-            """
+'''),
+        ('forgets scaler.update()', '''
 def amp_train_step(model, X, y, loss_fn, optimizer, scaler, device):
     amp_dtype = torch.float16 if device.type == "cuda" else torch.bfloat16
     optimizer.zero_grad()
@@ -498,11 +486,8 @@ def amp_train_step(model, X, y, loss_fn, optimizer, scaler, device):
         scaler.scale(loss).backward()
         scaler.step(optimizer)
     return loss.item()
-""",
-        ),
-        (
-            "float16 on every device (slow and range-limited on a CPU)",
-            """
+'''),
+        ('float16 on every device (slow and range-limited on a CPU)', '''
 def amp_train_step(model, X, y, loss_fn, optimizer, scaler, device):
     optimizer.zero_grad()
     with torch.amp.autocast(device_type=device.type, dtype=torch.float16):
@@ -515,11 +500,8 @@ def amp_train_step(model, X, y, loss_fn, optimizer, scaler, device):
         scaler.step(optimizer)
         scaler.update()
     return loss.item()
-""",
-        ),
-        (
-            "returns the scaled loss",
-            """
+'''),
+        ('returns the scaled loss', '''
 def amp_train_step(model, X, y, loss_fn, optimizer, scaler, device):
     amp_dtype = torch.float16 if device.type == "cuda" else torch.bfloat16
     optimizer.zero_grad()
@@ -534,24 +516,18 @@ def amp_train_step(model, X, y, loss_fn, optimizer, scaler, device):
     scaler.step(optimizer)
     scaler.update()
     return scaled.item()
-""",
-        ),
+'''),
     ],
-    "layout_strides": [
-        (
-            "contiguous strides whatever the order",
-            """
+    'layout_strides': [
+        ('contiguous strides whatever the order', '''
 def layout_strides(shape, order):
     strides, step = [], 1
     for size in reversed(shape):
         strides.insert(0, step)
         step *= size
     return tuple(strides)
-""",
-        ),
-        (
-            "the strides in physical order, never put back at their logical dims",
-            """
+'''),
+        ('the strides in physical order, never put back at their logical dims', '''
 def layout_strides(shape, order):
     physical = [shape[d] for d in order]
     strides, step = [], 1
@@ -559,11 +535,8 @@ def layout_strides(shape, order):
         strides.insert(0, step)
         step *= size
     return tuple(strides)
-""",
-        ),
-        (
-            "puts them back with the inverse permutation (order and its inverse confused)",
-            """
+'''),
+        ('puts them back with the inverse permutation (order and its inverse confused)', '''
 def layout_strides(shape, order):
     physical = [shape[d] for d in order]
     contiguous, step = [], 1
@@ -571,19 +544,13 @@ def layout_strides(shape, order):
         contiguous.insert(0, step)
         step *= size
     return tuple(contiguous[d] for d in order)
-""",
-        ),
-        (
-            "hard-codes the channels_last formula (4-d NHWC only)",
-            """
+'''),
+        ('hard-codes the channels_last formula (4-d NHWC only)', '''
 def layout_strides(shape, order):
     n, c, h, w = shape
     return (h * w * c, 1, w * c, c)
-""",
-        ),
-        (
-            "multiplies before assigning (the innermost dim gets its own size as stride)",
-            """
+'''),
+        ('multiplies before assigning (the innermost dim gets its own size as stride)', '''
 def layout_strides(shape, order):
     strides = [0] * len(shape)
     step = 1
@@ -591,11 +558,8 @@ def layout_strides(shape, order):
         step *= shape[dim]
         strides[dim] = step
     return tuple(strides)
-""",
-        ),
-        (
-            "returns a list",
-            """
+'''),
+        ('returns a list', '''
 def layout_strides(shape, order):
     strides = [0] * len(shape)
     step = 1
@@ -603,7 +567,6 @@ def layout_strides(shape, order):
         strides[dim] = step
         step *= shape[dim]
     return strides
-""",
-        ),
+'''),
     ],
 }

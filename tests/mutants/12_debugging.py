@@ -1,41 +1,128 @@
 """Known-wrong answers for chapter 12 (debugging and memory); every one must fail its tests."""
 
-from course_utils.instructor.mutants import variant
+# ruff: noqa: W293 - whitespace inside the recorded sources is part of them
 
-_CNN = """
+MUTANTS = {
+    'build_cnn': [
+        ("the tutorial's padded arithmetic: assumes the second conv keeps the size", '''
 def build_cnn(in_channels, image_size, num_classes):
-    if CHECK:
+    if image_size < 8:
         raise ValueError("image too small")
-    IN_FEATURES
+    in_features = 32 * (image_size // 4) ** 2
     return nn.Sequential(
-        nn.Conv2d(IN_CHANNELS, 16, 3, padding=1),
+        nn.Conv2d(in_channels, 16, 3, padding=1),
         nn.ReLU(),
         nn.MaxPool2d(2),
-        nn.Conv2d(16, 32, 3PAD2),
+        nn.Conv2d(16, 32, 3),
         nn.ReLU(),
         nn.MaxPool2d(2),
         nn.Flatten(),
-        LINEAR,
+        nn.Linear(in_features, num_classes),
     )
-"""
-_CNN_OK = {
-    "CHECK": "image_size < 8",
-    "IN_FEATURES": "in_features = 32 * ((image_size // 2 - 2) // 2) ** 2",
-    "IN_CHANNELS": "in_channels",
-    "PAD2": "",
-    "LINEAR": "nn.Linear(in_features, num_classes)",
-}
-
-
-def _cnn(**changes: str) -> str:
-    return variant(_CNN, _CNN_OK, **changes)
-
-
-_FIRST = """
+'''),
+        ('rounds up in the pools (ceil) instead of down', '''
+def build_cnn(in_channels, image_size, num_classes):
+    if image_size < 8:
+        raise ValueError("image too small")
+    in_features = 32 * ((-(-image_size // 2) - 2 + 1) // 2) ** 2
+    return nn.Sequential(
+        nn.Conv2d(in_channels, 16, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(in_features, num_classes),
+    )
+'''),
+        ('hard-codes the number that works for the visible 28x28 grey input', '''
+def build_cnn(in_channels, image_size, num_classes):
+    if image_size < 8:
+        raise ValueError("image too small")
+    in_features = 1152
+    return nn.Sequential(
+        nn.Conv2d(1, 16, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(in_features, num_classes),
+    )
+'''),
+        ('forgets the 32 channels in the flattened size', '''
+def build_cnn(in_channels, image_size, num_classes):
+    if image_size < 8:
+        raise ValueError("image too small")
+    in_features = ((image_size // 2 - 2) // 2) ** 2
+    return nn.Sequential(
+        nn.Conv2d(in_channels, 16, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(in_features, num_classes),
+    )
+'''),
+        ('skips the arithmetic with nn.LazyLinear', '''
+def build_cnn(in_channels, image_size, num_classes):
+    if image_size < 8:
+        raise ValueError("image too small")
+    
+    return nn.Sequential(
+        nn.Conv2d(in_channels, 16, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.LazyLinear(num_classes),
+    )
+'''),
+        ("pads the second conv so that the 'simple' formula fits", '''
+def build_cnn(in_channels, image_size, num_classes):
+    if image_size < 8:
+        raise ValueError("image too small")
+    in_features = 32 * (image_size // 4) ** 2
+    return nn.Sequential(
+        nn.Conv2d(in_channels, 16, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(in_features, num_classes),
+    )
+'''),
+        ('off-by-one in the size check: refuses the allowed 8x8', '''
+def build_cnn(in_channels, image_size, num_classes):
+    if image_size <= 8:
+        raise ValueError("image too small")
+    in_features = 32 * ((image_size // 2 - 2) // 2) ** 2
+    return nn.Sequential(
+        nn.Conv2d(in_channels, 16, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(in_features, num_classes),
+    )
+'''),
+    ],
+    'first_nonfinite': [
+        ('never removes its hooks', '''
 def first_nonfinite_module(model, x):
     def nonfinite(value):
         if isinstance(value, torch.Tensor):
-            return not bool(CHECK)
+            return not bool(torch.isfinite(value).all())
         if isinstance(value, (tuple, list)):
             return any(nonfinite(v) for v in value)
         return False
@@ -44,191 +131,227 @@ def first_nonfinite_module(model, x):
 
     def make_hook(name):
         def hook(module, args, output):
-            if RECORD:
+            if not found and nonfinite(output):
                 found.append(name)
         return hook
 
-    MODE
-    handles = [m.register_forward_hook(make_hook(n)) for n, m in MODULES]
-    RUN
-    return PICK
-"""
-_FIRST_OK = {
-    "CHECK": "torch.isfinite(value).all()",
-    "RECORD": "not found and nonfinite(output)",
-    "MODE": "",
-    "MODULES": "model.named_modules()",
-    "RUN": (
-        "try:\n        with torch.no_grad():\n            model(x)\n    finally:\n"
-        "        for h in handles:\n            h.remove()"
-    ),
-    "PICK": "found[0] if found else None",
-}
+    
+    handles = [m.register_forward_hook(make_hook(n)) for n, m in model.named_modules()]
+    with torch.no_grad():
+        model(x)
+    return found[0] if found else None
+'''),
+        ('removes the hooks only when the forward pass succeeds (no finally)', '''
+def first_nonfinite_module(model, x):
+    def nonfinite(value):
+        if isinstance(value, torch.Tensor):
+            return not bool(torch.isfinite(value).all())
+        if isinstance(value, (tuple, list)):
+            return any(nonfinite(v) for v in value)
+        return False
 
+    found = []
 
-def _first(**changes: str) -> str:
-    return variant(_FIRST, _FIRST_OK, **changes)
+    def make_hook(name):
+        def hook(module, args, output):
+            if not found and nonfinite(output):
+                found.append(name)
+        return hook
 
+    
+    handles = [m.register_forward_hook(make_hook(n)) for n, m in model.named_modules()]
+    with torch.no_grad():
+        model(x)
+    for h in handles:
+        h.remove()
+    return found[0] if found else None
+'''),
+        ('checks for NaN only (misses inf)', '''
+def first_nonfinite_module(model, x):
+    def nonfinite(value):
+        if isinstance(value, torch.Tensor):
+            return not bool((~torch.isnan(value)).all())
+        if isinstance(value, (tuple, list)):
+            return any(nonfinite(v) for v in value)
+        return False
 
-_FALLBACK = """
-def backward_with_fallback(model, loss_fn, X, y):
-    n = len(X)
-    micro = START
-    ZERO_ONCE
-    while True:
-        ZERO_RETRY
-        try:
-            for start in range(0, n, micro):
-                Xb, yb = X[start : start + micro], y[start : start + micro]
-                (loss_fn(model(Xb), yb) * WEIGHT).backward()
-            return micro
-        except CAUGHT:
-            if micro == 1:
-                GIVE_UP
-            micro = HALVE
-"""
-_FALLBACK_OK = {
-    "START": "n",
-    "ZERO_ONCE": "",
-    "ZERO_RETRY": "model.zero_grad(set_to_none=True)",
-    "WEIGHT": "(len(Xb) / n)",
-    "CAUGHT": "torch.OutOfMemoryError",
-    "GIVE_UP": "raise",
-    "HALVE": "micro // 2",
-}
+    found = []
 
+    def make_hook(name):
+        def hook(module, args, output):
+            if not found and nonfinite(output):
+                found.append(name)
+        return hook
 
-def _fallback(**changes: str) -> str:
-    return variant(_FALLBACK, _FALLBACK_OK, **changes)
+    
+    handles = [m.register_forward_hook(make_hook(n)) for n, m in model.named_modules()]
+    try:
+        with torch.no_grad():
+            model(x)
+    finally:
+        for h in handles:
+            h.remove()
+    return found[0] if found else None
+'''),
+        ('returns the last bad module instead of the first', '''
+def first_nonfinite_module(model, x):
+    def nonfinite(value):
+        if isinstance(value, torch.Tensor):
+            return not bool(torch.isfinite(value).all())
+        if isinstance(value, (tuple, list)):
+            return any(nonfinite(v) for v in value)
+        return False
 
+    found = []
 
-_CKPT = """
-def checkpointed_forward(blocks, x):
-    for i, block in enumerate(blocks):
-        if CONDITION:
-            x = checkpoint(block, INPUT, use_reentrant=REENTRANT, preserve_rng_state=RNG)
-        else:
-            x = block(x)
-    return x
-"""
-_CKPT_OK = {
-    "CONDITION": "torch.is_grad_enabled()",
-    "INPUT": "x",
-    "REENTRANT": "False",
-    "RNG": "True",
-}
+    def make_hook(name):
+        def hook(module, args, output):
+            if nonfinite(output):
+                found.append(name)
+        return hook
 
+    
+    handles = [m.register_forward_hook(make_hook(n)) for n, m in model.named_modules()]
+    try:
+        with torch.no_grad():
+            model(x)
+    finally:
+        for h in handles:
+            h.remove()
+    return found[-1] if found else None
+'''),
+        ('collects the bad modules, then returns the first in registration order', '''
+def first_nonfinite_module(model, x):
+    def nonfinite(value):
+        if isinstance(value, torch.Tensor):
+            return not bool(torch.isfinite(value).all())
+        if isinstance(value, (tuple, list)):
+            return any(nonfinite(v) for v in value)
+        return False
 
-def _ckpt(**changes: str) -> str:
-    return variant(_CKPT, _CKPT_OK, **changes)
+    found = []
 
+    def make_hook(name):
+        def hook(module, args, output):
+            if nonfinite(output):
+                found.append(name)
+        return hook
 
-MUTANTS = {
-    "build_cnn": [
-        (
-            "the tutorial's padded arithmetic: assumes the second conv keeps the size",
-            _cnn(IN_FEATURES="in_features = 32 * (image_size // 4) ** 2"),
-        ),
-        (
-            "rounds up in the pools (ceil) instead of down",
-            _cnn(IN_FEATURES="in_features = 32 * ((-(-image_size // 2) - 2 + 1) // 2) ** 2"),
-        ),
-        (
-            "hard-codes the number that works for the visible 28x28 grey input",
-            _cnn(IN_FEATURES="in_features = 1152", IN_CHANNELS="1"),
-        ),
-        (
-            "forgets the 32 channels in the flattened size",
-            _cnn(IN_FEATURES="in_features = ((image_size // 2 - 2) // 2) ** 2"),
-        ),
-        (
-            "skips the arithmetic with nn.LazyLinear",
-            _cnn(IN_FEATURES="", LINEAR="nn.LazyLinear(num_classes)"),
-        ),
-        (
-            "pads the second conv so that the 'simple' formula fits",
-            _cnn(IN_FEATURES="in_features = 32 * (image_size // 4) ** 2", PAD2=", padding=1"),
-        ),
-        (
-            "off-by-one in the size check: refuses the allowed 8x8",
-            _cnn(CHECK="image_size <= 8"),
-        ),
+    
+    handles = [m.register_forward_hook(make_hook(n)) for n, m in model.named_modules()]
+    try:
+        with torch.no_grad():
+            model(x)
+    finally:
+        for h in handles:
+            h.remove()
+    return next((n for n, _ in model.named_modules() if n in found), None)
+'''),
+        ('hooks only the submodules, not the model itself', '''
+def first_nonfinite_module(model, x):
+    def nonfinite(value):
+        if isinstance(value, torch.Tensor):
+            return not bool(torch.isfinite(value).all())
+        if isinstance(value, (tuple, list)):
+            return any(nonfinite(v) for v in value)
+        return False
+
+    found = []
+
+    def make_hook(name):
+        def hook(module, args, output):
+            if not found and nonfinite(output):
+                found.append(name)
+        return hook
+
+    
+    handles = [m.register_forward_hook(make_hook(n)) for n, m in list(model.named_modules())[1:]]
+    try:
+        with torch.no_grad():
+            model(x)
+    finally:
+        for h in handles:
+            h.remove()
+    return found[0] if found else None
+'''),
+        ("assumes every output is a tensor (crashes on an LSTM's tuple)", '''
+def first_nonfinite_module(model, x):
+    def nonfinite(value):
+        if True:
+            return not bool(torch.isfinite(torch.as_tensor(value)).all())
+        if isinstance(value, (tuple, list)):
+            return any(nonfinite(v) for v in value)
+        return False
+
+    found = []
+
+    def make_hook(name):
+        def hook(module, args, output):
+            if not found and nonfinite(output):
+                found.append(name)
+        return hook
+
+    
+    handles = [m.register_forward_hook(make_hook(n)) for n, m in model.named_modules()]
+    try:
+        with torch.no_grad():
+            model(x)
+    finally:
+        for h in handles:
+            h.remove()
+    return found[0] if found else None
+'''),
+        ('switches the model to eval mode', '''
+def first_nonfinite_module(model, x):
+    def nonfinite(value):
+        if isinstance(value, torch.Tensor):
+            return not bool(torch.isfinite(value).all())
+        if isinstance(value, (tuple, list)):
+            return any(nonfinite(v) for v in value)
+        return False
+
+    found = []
+
+    def make_hook(name):
+        def hook(module, args, output):
+            if not found and nonfinite(output):
+                found.append(name)
+        return hook
+
+    model.eval()
+    handles = [m.register_forward_hook(make_hook(n)) for n, m in model.named_modules()]
+    try:
+        with torch.no_grad():
+            model(x)
+    finally:
+        for h in handles:
+            h.remove()
+    return found[0] if found else None
+'''),
     ],
-    "first_nonfinite": [
-        (
-            "never removes its hooks",
-            _first(RUN="with torch.no_grad():\n        model(x)"),
-        ),
-        (
-            "removes the hooks only when the forward pass succeeds (no finally)",
-            _first(
-                RUN=(
-                    "with torch.no_grad():\n        model(x)\n"
-                    "    for h in handles:\n        h.remove()"
-                )
-            ),
-        ),
-        ("checks for NaN only (misses inf)", _first(CHECK="(~torch.isnan(value)).all()")),
-        (
-            "returns the last bad module instead of the first",
-            _first(PICK="found[-1] if found else None", RECORD="nonfinite(output)"),
-        ),
-        (
-            "collects the bad modules, then returns the first in registration order",
-            _first(
-                PICK=("next((n for n, _ in model.named_modules() if n in found), None)"),
-                RECORD="nonfinite(output)",
-            ),
-        ),
-        (
-            "hooks only the submodules, not the model itself",
-            _first(MODULES="list(model.named_modules())[1:]"),
-        ),
-        (
-            "assumes every output is a tensor (crashes on an LSTM's tuple)",
-            _first(CHECK="torch.isfinite(torch.as_tensor(value)).all()").replace(
-                "if isinstance(value, torch.Tensor):", "if True:"
-            ),
-        ),
-        ("switches the model to eval mode", _first(MODE="model.eval()")),
-    ],
-    "grad_norms": [
-        (
-            "reports 0.0 for parameters without a gradient instead of skipping them",
-            """
+    'grad_norms': [
+        ('reports 0.0 for parameters without a gradient instead of skipping them', '''
 def grad_norms(model):
     return {
         n: (p.grad.norm().item() if p.grad is not None else 0.0)
         for n, p in model.named_parameters()
     }
-""",
-        ),
-        (
-            "returns 0-d tensors instead of floats",
-            """
+'''),
+        ('returns 0-d tensors instead of floats', '''
 def grad_norms(model):
     return {n: p.grad.norm() for n, p in model.named_parameters() if p.grad is not None}
-""",
-        ),
-        (
-            "squared norm (forgets the square root)",
-            """
+'''),
+        ('squared norm (forgets the square root)', '''
 def grad_norms(model):
     return {
         n: (p.grad ** 2).sum().item() for n, p in model.named_parameters() if p.grad is not None
     }
-""",
-        ),
-        (
-            "the norm of the parameter (p.data) instead of its gradient",
-            """
+'''),
+        ('the norm of the parameter (p.data) instead of its gradient', '''
 def grad_norms(model):
     return {n: p.data.norm().item() for n, p in model.named_parameters() if p.grad is not None}
-""",
-        ),
-        (
-            "only the top-level children's own parameters (nested modules lost)",
-            """
+'''),
+        ("only the top-level children's own parameters (nested modules lost)", '''
 def grad_norms(model):
     out = {}
     for child_name, child in model.named_children():
@@ -236,20 +359,14 @@ def grad_norms(model):
             if p.grad is not None:
                 out[f"{child_name}.{n}"] = p.grad.norm().item()
     return out
-""",
-        ),
-        (
-            "L1 norm instead of L2",
-            """
+'''),
+        ('L1 norm instead of L2', '''
 def grad_norms(model):
     return {
         n: p.grad.abs().sum().item() for n, p in model.named_parameters() if p.grad is not None
     }
-""",
-        ),
-        (
-            "clips the gradients in place while measuring them",
-            """
+'''),
+        ('clips the gradients in place while measuring them', '''
 def grad_norms(model):
     out = {}
     for n, p in model.named_parameters():
@@ -257,97 +374,70 @@ def grad_norms(model):
             out[n] = p.grad.norm().item()
             p.grad.clamp_(-1, 1)
     return out
-""",
-        ),
+'''),
     ],
-    "safe_step": [
-        (
-            "steps even when the norm is not finite",
-            """
+    'safe_step': [
+        ('steps even when the norm is not finite', '''
 def safe_step(model, optimizer, max_norm):
     total = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
     optimizer.step()
     return total.item()
-""",
-        ),
-        (
-            "returns the norm after clipping",
-            """
+'''),
+        ('returns the norm after clipping', '''
 def safe_step(model, optimizer, max_norm):
     total = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
     if torch.isfinite(total):
         optimizer.step()
     return min(total.item(), max_norm)
-""",
-        ),
-        (
-            "forgets to clip (checks the norm, then steps with the raw gradients)",
-            """
+'''),
+        ('forgets to clip (checks the norm, then steps with the raw gradients)', '''
 def safe_step(model, optimizer, max_norm):
     grads = [p.grad.norm() for p in model.parameters() if p.grad is not None]
     total = torch.stack(grads).norm()
     if torch.isfinite(total):
         optimizer.step()
     return total.item()
-""",
-        ),
-        (
-            "clips each parameter separately instead of the total norm",
-            """
+'''),
+        ('clips each parameter separately instead of the total norm', '''
 def safe_step(model, optimizer, max_norm):
     norms = [torch.nn.utils.clip_grad_norm_([p], max_norm) for p in model.parameters()]
     total = torch.stack(norms).norm()
     if torch.isfinite(total):
         optimizer.step()
     return total.item()
-""",
-        ),
-        (
-            "uses error_if_nonfinite=True and lets the error escape",
-            """
+'''),
+        ('uses error_if_nonfinite=True and lets the error escape', '''
 def safe_step(model, optimizer, max_norm):
     total = torch.nn.utils.clip_grad_norm_(
         model.parameters(), max_norm, error_if_nonfinite=True
     )
     optimizer.step()
     return total.item()
-""",
-        ),
-        (
-            "checks for NaN only: an infinite norm still steps",
-            """
+'''),
+        ('checks for NaN only: an infinite norm still steps', '''
 def safe_step(model, optimizer, max_norm):
     total = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
     if not torch.isnan(total):
         optimizer.step()
     return total.item()
-""",
-        ),
-        (
-            "returns a tensor instead of a float",
-            """
+'''),
+        ('returns a tensor instead of a float', '''
 def safe_step(model, optimizer, max_norm):
     total = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
     if torch.isfinite(total):
         optimizer.step()
     return total
-""",
-        ),
-        (
-            "clips without error_if_nonfinite, then skips: the gradients are already scaled",
-            """
+'''),
+        ('clips without error_if_nonfinite, then skips: the gradients are already scaled', '''
 def safe_step(model, optimizer, max_norm):
     total = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
     if torch.isfinite(total):
         optimizer.step()
     return total.item()
-""",
-        ),
+'''),
     ],
-    "saved_bytes": [
-        (
-            "deduplicates saves of the same storage",
-            """
+    'saved_bytes': [
+        ('deduplicates saves of the same storage', '''
 def saved_bytes(fn, *inputs):
     seen, total = set(), 0
 
@@ -361,11 +451,8 @@ def saved_bytes(fn, *inputs):
     with torch.enable_grad(), torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
         fn(*inputs)
     return total
-""",
-        ),
-        (
-            "assumes 4 bytes per element (float32 only)",
-            """
+'''),
+        ('assumes 4 bytes per element (float32 only)', '''
 def saved_bytes(fn, *inputs):
     total = 0
 
@@ -377,11 +464,8 @@ def saved_bytes(fn, *inputs):
     with torch.enable_grad(), torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
         fn(*inputs)
     return total
-""",
-        ),
-        (
-            "counts only floating-point saves (drops int64 indices)",
-            """
+'''),
+        ('counts only floating-point saves (drops int64 indices)', '''
 def saved_bytes(fn, *inputs):
     total = 0
 
@@ -394,11 +478,8 @@ def saved_bytes(fn, *inputs):
     with torch.enable_grad(), torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
         fn(*inputs)
     return total
-""",
-        ),
-        (
-            "runs fn under torch.no_grad() 'to save memory' (nothing is saved)",
-            """
+'''),
+        ("runs fn under torch.no_grad() 'to save memory' (nothing is saved)", '''
 def saved_bytes(fn, *inputs):
     total = 0
 
@@ -410,11 +491,8 @@ def saved_bytes(fn, *inputs):
     with torch.no_grad(), torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
         fn(*inputs)
     return total
-""",
-        ),
-        (
-            "does not enable grad: returns 0 when called inside torch.no_grad()",
-            """
+'''),
+        ('does not enable grad: returns 0 when called inside torch.no_grad()', '''
 def saved_bytes(fn, *inputs):
     total = 0
 
@@ -426,21 +504,15 @@ def saved_bytes(fn, *inputs):
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
         fn(*inputs)
     return total
-""",
-        ),
-        (
-            "skips the hooks: counts the bytes of the inputs and the output",
-            """
+'''),
+        ('skips the hooks: counts the bytes of the inputs and the output', '''
 def saved_bytes(fn, *inputs):
     with torch.enable_grad():
         out = fn(*inputs)
     tensors = [*inputs, out]
     return sum(t.numel() * t.element_size() for t in tensors)
-""",
-        ),
-        (
-            "counts saved tensors instead of bytes",
-            """
+'''),
+        ('counts saved tensors instead of bytes', '''
 def saved_bytes(fn, *inputs):
     total = 0
 
@@ -452,27 +524,55 @@ def saved_bytes(fn, *inputs):
     with torch.enable_grad(), torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
         fn(*inputs)
     return total
-""",
-        ),
+'''),
     ],
-    "checkpointed": [
-        ("no checkpointing at all (same values, no memory saved)", _ckpt(CONDITION="False")),
-        (
-            "use_reentrant=True (no parameter gradients when x does not need grad)",
-            _ckpt(REENTRANT="True"),
-        ),
-        (
-            "preserve_rng_state=False (dropout masks differ in the recomputation)",
-            _ckpt(RNG="False"),
-        ),
-        ("detaches between blocks (earlier blocks get no gradient)", _ckpt(INPUT="x.detach()")),
-        (
-            "off-by-one: the last block is not checkpointed",
-            _ckpt(CONDITION="torch.is_grad_enabled() and i < len(blocks) - 1"),
-        ),
-        (
-            "one segment for all the blocks instead of one per block",
-            """
+    'checkpointed': [
+        ('no checkpointing at all (same values, no memory saved)', '''
+def checkpointed_forward(blocks, x):
+    for i, block in enumerate(blocks):
+        if False:
+            x = checkpoint(block, x, use_reentrant=False, preserve_rng_state=True)
+        else:
+            x = block(x)
+    return x
+'''),
+        ('use_reentrant=True (no parameter gradients when x does not need grad)', '''
+def checkpointed_forward(blocks, x):
+    for i, block in enumerate(blocks):
+        if torch.is_grad_enabled():
+            x = checkpoint(block, x, use_reentrant=True, preserve_rng_state=True)
+        else:
+            x = block(x)
+    return x
+'''),
+        ('preserve_rng_state=False (dropout masks differ in the recomputation)', '''
+def checkpointed_forward(blocks, x):
+    for i, block in enumerate(blocks):
+        if torch.is_grad_enabled():
+            x = checkpoint(block, x, use_reentrant=False, preserve_rng_state=False)
+        else:
+            x = block(x)
+    return x
+'''),
+        ('detaches between blocks (earlier blocks get no gradient)', '''
+def checkpointed_forward(blocks, x):
+    for i, block in enumerate(blocks):
+        if torch.is_grad_enabled():
+            x = checkpoint(block, x.detach(), use_reentrant=False, preserve_rng_state=True)
+        else:
+            x = block(x)
+    return x
+'''),
+        ('off-by-one: the last block is not checkpointed', '''
+def checkpointed_forward(blocks, x):
+    for i, block in enumerate(blocks):
+        if torch.is_grad_enabled() and i < len(blocks) - 1:
+            x = checkpoint(block, x, use_reentrant=False, preserve_rng_state=True)
+        else:
+            x = block(x)
+    return x
+'''),
+        ('one segment for all the blocks instead of one per block', '''
 def checkpointed_forward(blocks, x):
     def run_all(t):
         for block in blocks:
@@ -482,29 +582,144 @@ def checkpointed_forward(blocks, x):
     if len(blocks) == 0:
         return x
     return checkpoint(run_all, x, use_reentrant=False)
-""",
-        ),
+'''),
     ],
-    "fallback": [
-        ("catches every RuntimeError as if it were an OOM", _fallback(CAUGHT="RuntimeError")),
-        (
-            "divides by the number of micro-batches (wrong for a smaller last one)",
-            _fallback(WEIGHT="(1 / -(-n // micro))"),
-        ),
-        ("sums micro-batch losses without weights", _fallback(WEIGHT="1")),
-        (
-            "zeroes the gradients only once, not before each retry",
-            _fallback(ZERO_ONCE="model.zero_grad(set_to_none=True)", ZERO_RETRY="pass"),
-        ),
-        (
-            "never zeroes: adds to the gradients already there",
-            _fallback(ZERO_RETRY="pass"),
-        ),
-        ("gives up silently at a micro-batch of 1", _fallback(GIVE_UP="return 0")),
-        ("halves rounding up (10 -> 5 -> 3)", _fallback(HALVE="(micro + 1) // 2")),
-        (
-            "starts at half the batch instead of trying the whole batch",
-            _fallback(START="max(1, n // 2)"),
-        ),
+    'fallback': [
+        ('catches every RuntimeError as if it were an OOM', '''
+def backward_with_fallback(model, loss_fn, X, y):
+    n = len(X)
+    micro = n
+    
+    while True:
+        model.zero_grad(set_to_none=True)
+        try:
+            for start in range(0, n, micro):
+                Xb, yb = X[start : start + micro], y[start : start + micro]
+                (loss_fn(model(Xb), yb) * (len(Xb) / n)).backward()
+            return micro
+        except RuntimeError:
+            if micro == 1:
+                raise
+            micro = micro // 2
+'''),
+        ('divides by the number of micro-batches (wrong for a smaller last one)', '''
+def backward_with_fallback(model, loss_fn, X, y):
+    n = len(X)
+    micro = n
+    
+    while True:
+        model.zero_grad(set_to_none=True)
+        try:
+            for start in range(0, n, micro):
+                Xb, yb = X[start : start + micro], y[start : start + micro]
+                (loss_fn(model(Xb), yb) * (1 / -(-n // micro))).backward()
+            return micro
+        except torch.OutOfMemoryError:
+            if micro == 1:
+                raise
+            micro = micro // 2
+'''),
+        ('sums micro-batch losses without weights', '''
+def backward_with_fallback(model, loss_fn, X, y):
+    n = len(X)
+    micro = n
+    
+    while True:
+        model.zero_grad(set_to_none=True)
+        try:
+            for start in range(0, n, micro):
+                Xb, yb = X[start : start + micro], y[start : start + micro]
+                (loss_fn(model(Xb), yb) * 1).backward()
+            return micro
+        except torch.OutOfMemoryError:
+            if micro == 1:
+                raise
+            micro = micro // 2
+'''),
+        ('zeroes the gradients only once, not before each retry', '''
+def backward_with_fallback(model, loss_fn, X, y):
+    n = len(X)
+    micro = n
+    model.zero_grad(set_to_none=True)
+    while True:
+        pass
+        try:
+            for start in range(0, n, micro):
+                Xb, yb = X[start : start + micro], y[start : start + micro]
+                (loss_fn(model(Xb), yb) * (len(Xb) / n)).backward()
+            return micro
+        except torch.OutOfMemoryError:
+            if micro == 1:
+                raise
+            micro = micro // 2
+'''),
+        ('never zeroes: adds to the gradients already there', '''
+def backward_with_fallback(model, loss_fn, X, y):
+    n = len(X)
+    micro = n
+    
+    while True:
+        pass
+        try:
+            for start in range(0, n, micro):
+                Xb, yb = X[start : start + micro], y[start : start + micro]
+                (loss_fn(model(Xb), yb) * (len(Xb) / n)).backward()
+            return micro
+        except torch.OutOfMemoryError:
+            if micro == 1:
+                raise
+            micro = micro // 2
+'''),
+        ('gives up silently at a micro-batch of 1', '''
+def backward_with_fallback(model, loss_fn, X, y):
+    n = len(X)
+    micro = n
+    
+    while True:
+        model.zero_grad(set_to_none=True)
+        try:
+            for start in range(0, n, micro):
+                Xb, yb = X[start : start + micro], y[start : start + micro]
+                (loss_fn(model(Xb), yb) * (len(Xb) / n)).backward()
+            return micro
+        except torch.OutOfMemoryError:
+            if micro == 1:
+                return 0
+            micro = micro // 2
+'''),
+        ('halves rounding up (10 -> 5 -> 3)', '''
+def backward_with_fallback(model, loss_fn, X, y):
+    n = len(X)
+    micro = n
+    
+    while True:
+        model.zero_grad(set_to_none=True)
+        try:
+            for start in range(0, n, micro):
+                Xb, yb = X[start : start + micro], y[start : start + micro]
+                (loss_fn(model(Xb), yb) * (len(Xb) / n)).backward()
+            return micro
+        except torch.OutOfMemoryError:
+            if micro == 1:
+                raise
+            micro = (micro + 1) // 2
+'''),
+        ('starts at half the batch instead of trying the whole batch', '''
+def backward_with_fallback(model, loss_fn, X, y):
+    n = len(X)
+    micro = max(1, n // 2)
+    
+    while True:
+        model.zero_grad(set_to_none=True)
+        try:
+            for start in range(0, n, micro):
+                Xb, yb = X[start : start + micro], y[start : start + micro]
+                (loss_fn(model(Xb), yb) * (len(Xb) / n)).backward()
+            return micro
+        except torch.OutOfMemoryError:
+            if micro == 1:
+                raise
+            micro = micro // 2
+'''),
     ],
 }
