@@ -28,6 +28,7 @@ from course_utils.instructor import notebook
 from course_utils.instructor.mutants import kernel_env
 from course_utils.lab.__main__ import STUDENT_CONFIG
 
+from .course_time import _smoke_notebook
 from .harness import Context, Figure
 
 FULL_CHAPTERS = ("00_setup", "01_tensors", "02_autograd", "03_modules", "04_optimizers")
@@ -79,15 +80,6 @@ def finished(course: course_config.CourseConfig, chapter: str, folder: Path) -> 
     return path
 
 
-def _smoke(folder: Path) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("from course_utils import env\nenv.quick_mode()")]
-    path = folder / "smoke" / "smoke.ipynb"
-    path.parent.mkdir()
-    nbformat.write(nb, path)
-    return path
-
-
 def run(ctx: Context) -> list[Figure]:
     """Validate's seconds per chapter, quick (the student set-up) and full."""
     course = course_config.load(ctx.root)
@@ -98,7 +90,8 @@ def run(ctx: Context) -> list[Figure]:
     figures = []
     try:
         if ctx.smoke:
-            paths = {"smoke": _smoke(scratch)}
+            (scratch / "smoke").mkdir()
+            paths = {"smoke": _smoke_notebook(scratch / "smoke")}
         else:
             paths = {chapter: finished(course, chapter, scratch) for chapter in course.chapters()}
         for chapter, path in paths.items():
