@@ -17,10 +17,12 @@ COLAB_PREINSTALLED: dict[str, str] = {
     "numpy": "numpy",
     "matplotlib": "matplotlib",
     "tqdm": "tqdm",
+    "PIL": "pillow",
 }
 """Import name -> pip distribution of what a Colab runtime has before any cell runs (besides the
-standard library and the Jupyter kernel itself). Keep it to what every Colab image has had for
-years; anything else a chapter needs goes into ``CHAPTER_PACKAGES``."""
+standard library and the Jupyter kernel itself). Pillow is torchvision's own dependency. Keep it
+to what every Colab image has had for years; anything else a chapter needs goes into
+``CHAPTER_PACKAGES``."""
 
 COURSE_PACKAGE = "course_utils"
 """Installed by every install cell (from the course repository)."""

@@ -206,6 +206,9 @@ def test_student_reads_a_short_message_for_a_wrong_answer_and_in_validate(
     assert "The following cell failed" in dialog, dialog[:2000]
     assert "CheckFailed: version_at_least(" in dialog and "Hint: " in dialog, dialog[:2000]
     assert "checks.py" not in dialog
+    # JupyterLab asks on start-up (a toast) unless its announcements plugin is disabled; by now,
+    # minutes after the page loaded, the toast would be in the page.
+    assert page.get_by_text("official Jupyter news").count() == 0, "the news prompt shows"
     print(f"Validate of the 00_setup release in quick mode: {seconds:.1f} s")
 
 

@@ -29,7 +29,7 @@ def test_imported_modules_sees_top_level_names_and_skips_magics_and_relative_imp
 
 
 def test_standard_library_colab_and_course_utils_are_never_missing():
-    modules = {"os", "tomllib", "torch", "torchvision", "numpy", "matplotlib", "tqdm"}
+    modules = {"os", "tomllib", "torch", "torchvision", "numpy", "matplotlib", "tqdm", "PIL"}
     assert colab.missing_on_colab("00_tiny", modules | {"course_utils"}) == []
     assert colab.missing_on_colab("00_tiny", {"torchao", "pandas"}) == ["pandas", "torchao"]
     assert colab.missing_on_colab("10_quantization", {"torchao"}) == []

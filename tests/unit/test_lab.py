@@ -21,6 +21,7 @@ INSTRUCTOR_PLUGINS = {
     "@jupyter/nbgrader:create-assignment",
     "@jupyter/nbgrader:course-list",
 }
+NEWS_PLUGIN = "@jupyterlab/apputils-extension:announcements"  # "get notified about Jupyter news?"
 
 
 def test_student_lab_reads_the_student_config_first_and_keeps_the_users_paths() -> None:
@@ -42,10 +43,13 @@ def test_lab_command_runs_this_pythons_jupyterlab_on_the_given_path() -> None:
     assert command[3:5] == ["notebooks/01_tensors", "--port=9999"]
 
 
-def test_student_page_config_disables_exactly_the_instructor_plugins() -> None:
+def _disabled_plugins() -> set[str]:
     page = json.loads((STUDENT_CONFIG / "labconfig" / "page_config.json").read_text())
-    disabled = {name for name, off in page["disabledExtensions"].items() if off}
-    assert disabled == INSTRUCTOR_PLUGINS  # Validate and the assignment list stay
+    return {name for name, off in page["disabledExtensions"].items() if off}
+
+
+def test_student_page_config_disables_the_instructor_plugins_and_the_news_prompt() -> None:
+    assert _disabled_plugins() == INSTRUCTOR_PLUGINS | {NEWS_PLUGIN}  # Validate stays
     server = json.loads((STUDENT_CONFIG / "jupyter_server_config.json").read_text())["ServerApp"]
     assert server["jpserver_extensions"] == {
         "nbgrader.server_extensions.formgrader": False,
@@ -53,6 +57,15 @@ def test_student_page_config_disables_exactly_the_instructor_plugins() -> None:
     }
     module, _, name = server["contents_manager_class"].rpartition(".")
     assert module == contents.__name__ and getattr(contents, name)
+
+
+def test_every_disabled_plugin_exists_in_the_installed_jupyterlab() -> None:
+    """A misspelt plugin id disables nothing, silently: each must name a plugin that is shipped."""
+    share = Path(sys.prefix) / "share" / "jupyter"
+    bundles = [*(share / "lab" / "static").glob("*.js"), *(share / "labextensions").rglob("*.js")]
+    shipped = "\n".join(path.read_text(errors="replace") for path in bundles)
+    missing = sorted(name for name in _disabled_plugins() if f'"{name}"' not in shipped)
+    assert missing == [], f"no installed JupyterLab bundle defines {missing}"
 
 
 def _validate_arguments(monkeypatch: pytest.MonkeyPatch, full: str | None) -> list[str]:
