@@ -58,9 +58,11 @@ test-lowest:
 	PATH="$(abspath $(LOWEST))/bin:$$PATH" $(LOWEST)/bin/python -m pytest -n $(JOBS) \
 		--dist loadscope -p no:cacheprovider tests/pipeline/test_chapters.py -k "$(LOWEST_CHAPTERS)"
 
+## lint: ruff over the Python and the notebooks, mypy over course_utils (pyproject.toml's [tool.mypy])
 lint: $(READY)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 build: $(READY)
 	$(BIN)/course build

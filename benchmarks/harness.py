@@ -174,7 +174,7 @@ def machine_facts(device: torch.device) -> dict[str, Any]:
         facts["load_average"] = [round(x, 2) for x in os.getloadavg()]
     except OSError:
         pass
-    versions = {"python": platform.python_version()}
+    versions: dict[str, str | None] = {"python": platform.python_version()}
     for dist in ("torch", "torchvision", "torchao", "nbgrader", "nbclient"):
         versions[dist] = _version(dist)
     facts["versions"] = versions

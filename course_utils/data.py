@@ -395,7 +395,7 @@ def data_report() -> list[tuple[str, DataSource | None, str]]:
     locally (a download is tried on first use when online, else the stand-in is used).
     """
     stage_hint = "stage it with course_utils.data.stage_datasets(DIR) and set COURSE_DATA_DIR=DIR"
-    report = []
+    report: list[tuple[str, DataSource | None, str]] = []
     for spec in _SPECS.values():
         found = _resolve_local(spec, _root(None))
         if found is not None:

@@ -99,9 +99,9 @@ def show_images(
         gray = x.shape[-1] == 1
         ax.imshow(x[i, ..., 0] if gray else x[i], cmap="gray" if gray else None, vmin=0, vmax=1)
         if predictions is not None:
-            wrong = labels is not None and predictions[i] != labels[i]
             text = _name(predictions[i], classes)
-            if wrong:
+            wrong = labels is not None and predictions[i] != labels[i]
+            if labels is not None and wrong:
                 text += f"\n(true: {_name(labels[i], classes)})"
             ax.set_title(text, fontsize=8, color="red" if wrong else "black")
         elif labels is not None:

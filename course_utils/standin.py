@@ -59,7 +59,8 @@ def _to_uint8(x: Tensor) -> Tensor:
 
 def _grid(size: int) -> tuple[Tensor, Tensor]:
     coords = torch.arange(size, dtype=torch.float32) + 0.5
-    return torch.meshgrid(coords, coords, indexing="ij")  # (row, column)
+    rows, columns = torch.meshgrid(coords, coords, indexing="ij")
+    return rows, columns
 
 
 def _stroke_templates(gen: torch.Generator) -> Tensor:

@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import torch
@@ -243,7 +243,8 @@ def _restore(state: dict[str, Any], model: nn.Module, optimizer: Any, scheduler:
 
 def _rng_state(loaders: Iterable[Any]) -> dict[str, Any]:
     """Every random state that the next epoch depends on, as tensors and plain values."""
-    name, keys, pos, has_gauss, gauss = np.random.get_state()
+    legacy = cast(tuple[str, np.ndarray, int, int, float], np.random.get_state(legacy=True))
+    name, keys, pos, has_gauss, gauss = legacy
     generators = [_generator(loader) for loader in loaders]
     return {
         "python": random.getstate(),
@@ -310,7 +311,7 @@ def fit(
     device = torch.device(device)
     loaders = [train_loader] + ([val_loader] if val_loader is not None else [])
     history, start = History(), 0
-    stop = {"best_loss": math.inf, "bad_epochs": 0, "stopped": False, "best_state": None}
+    stop: dict[str, Any] = dict(best_loss=math.inf, bad_epochs=0, stopped=False, best_state=None)
     if resume and checkpoint_path is not None and Path(checkpoint_path).exists():
         state = read_checkpoint(checkpoint_path)
         _restore(state, model, optimizer, scheduler)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import tomllib
@@ -103,3 +105,16 @@ def test_ignore_pattern_drops_noise_but_not_errors() -> None:
         "Segmentation fault\n",
     ]:
         assert not re.search(pattern, chunk), f"a real failure would be hidden: {chunk!r}"
+
+
+def test_lint_type_checks_course_utils_and_a_type_error_fails_it(tmp_path: Path) -> None:
+    """`make lint` runs mypy with pyproject's [tool.mypy]: it covers course_utils and reports."""
+    assert _pyproject()["tool"]["mypy"]["files"] == ["course_utils"]
+    assert re.search(r"^lint:.*\n(\t.*\n)*\t\$\(BIN\)/mypy$", (ROOT / "Makefile").read_text(), re.M)
+    wrong = tmp_path / "wrong.py"
+    wrong.write_text('def size(path: str) -> int:\n    return path.count("/") + ""\n')
+    run = subprocess.run(
+        [sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml"), str(wrong)],
+        capture_output=True, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert run.returncode == 1 and "[operator]" in run.stdout, run.stdout + run.stderr

@@ -212,7 +212,7 @@ def write_tree(
                 "to the students' repository, run `course build`, commit, then publish"
             )
         _check_release(config)
-        name = str(re.search(r'^name\s*=\s*"([^"]+)"', _text(source / "pyproject.toml"), re.M)[1])
+        name = _project_name(_text(source / "pyproject.toml"))
         for relative in STUDENT_PATHS:
             path = source / relative
             if path.is_dir():
@@ -230,6 +230,14 @@ def write_tree(
         shown = "\n".join(leaks[:20])
         raise PublishError(f"{len(leaks)} answer line(s) would be published:\n{shown}")
     return commit
+
+
+def _project_name(pyproject: str) -> str:
+    """The ``name = "..."`` of a pyproject.toml's text."""
+    line = re.search(r'^name\s*=\s*"([^"]+)"', pyproject, re.M)
+    if line is None:
+        raise PublishError('pyproject.toml has no `name = "..."` line: the package needs a name')
+    return line[1]
 
 
 def _text(path: Path) -> str:

@@ -45,7 +45,10 @@ class StudentContentsManager(AsyncLargeFileManager):
 
     _expected: dict[str, dict[str, Any]] | None = None
 
-    async def get(self, path: str, content: bool = True, type: str | None = None, **kwargs: Any):
+    # **kwargs forwards format/require_hash, which not every supported jupyter_server takes
+    async def get(  # type: ignore[override]
+        self, path: str, content: bool = True, type: str | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
         model = await super().get(path, content=content, type=type, **kwargs)
         if content and model.get("type") == "notebook" and model.get("content") is not None:
             if StudentContentsManager._expected is None:

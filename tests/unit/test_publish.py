@@ -248,3 +248,9 @@ def test_course_utils_installs_from_the_published_repository(published, tmp_path
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert "course-utils[instructor]" in result.stderr
+
+
+def test_publish_reads_the_package_name_or_says_pyproject_has_none() -> None:
+    assert publish._project_name('[project]\nname = "my-course"\nversion = "1"\n') == "my-course"
+    with pytest.raises(publish.PublishError, match="no `name"):
+        publish._project_name('[project]\nversion = "1"\n')

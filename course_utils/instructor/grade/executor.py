@@ -169,17 +169,20 @@ def _client_class() -> type:
         def execute_test_cell(self, cell: Any, index: int, expression: str) -> dict:
             """Run a test cell with ``expression`` as a user expression of the same request
             (and outside IPython's history); return the kernel's execute reply content."""
-            plain = self.kc.execute
+            kc = self.kc
+            if kc is None:
+                raise RuntimeError("execute_test_cell needs a started kernel")
+            plain = kc.execute
 
             def execute(code: str, **kwargs: Any) -> str:
                 return plain(code, **{**kwargs, "user_expressions": {"check": expression}})
 
-            self.kc.execute = execute
+            kc.execute = execute  # type: ignore[method-assign,assignment]  # undone below
             self.replies.pop(index, None)
             try:
                 self.execute_cell(cell, index, store_history=False)
             finally:
-                del self.kc.execute
+                del kc.execute
             return self.replies.get(index, {}).get("content", {})
 
         def output(self, outs, msg, display_id, cell_index):

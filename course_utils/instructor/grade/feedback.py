@@ -89,8 +89,10 @@ def feedback_notebook(
             cell.outputs = copy.deepcopy(answer.get("outputs", [])) if answer is not None else []
         else:
             twin = by_id.get(cell.get("id"))
-            same = twin is not None and twin.source == cell.source
-            cell.outputs = copy.deepcopy(twin.get("outputs", [])) if same else []
+            if twin is not None and twin.source == cell.source:
+                cell.outputs = copy.deepcopy(twin.get("outputs", []))
+            else:
+                cell.outputs = []
     return nb
 
 

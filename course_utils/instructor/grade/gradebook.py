@@ -11,13 +11,17 @@ import os
 import sys
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nbformat import NotebookNode
 
 from .executor import Result
 
+if TYPE_CHECKING:  # nbgrader is imported when a gradebook is opened, not with this module
+    from nbgrader.api import Gradebook
 
-def _open(url: str):  # returns nbgrader's Gradebook
+
+def _open(url: str) -> Gradebook:
     """nbgrader's Gradebook, with this environment's scripts on PATH.
 
     nbgrader runs the ``alembic`` command to check the database schema; it lives beside this
@@ -36,7 +40,7 @@ def default_url(root: Path) -> str:
     return f"sqlite:///{root / 'gradebook.db'}"
 
 
-def ensure_assignment(gradebook: object, assignment: str, source: NotebookNode) -> None:
+def ensure_assignment(gradebook: Gradebook, assignment: str, source: NotebookNode) -> None:
     """Create the assignment, notebook and cells in the gradebook when they are missing."""
     from nbgrader.api import MissingEntry
 

@@ -264,7 +264,7 @@ class _Visitor(ast.NodeVisitor):
         if isinstance(name, ast.Constant) and isinstance(name.value, str):
             if name.value in FORBIDDEN_ATTRIBUTES or f"{module}.{name.value}" in FORBIDDEN_SYS:
                 self.flag(node, f"{how}(..., {name.value!r}) (introspection no exercise needs)")
-        elif module is not None:
+        elif module is not None and isinstance(target, ast.Name):
             self.flag(node, f"{how} on the module {target.id!r} with a computed name")
 
     # definitions
