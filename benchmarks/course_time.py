@@ -18,7 +18,7 @@ import nbformat
 from jupyter_client.manager import start_new_kernel
 
 from course_utils.instructor import config as course_config
-from course_utils.instructor.mutants import kernel_env, notebook_client
+from course_utils.instructor.execution import notebook_client, quick_env
 
 from .harness import Context, Figure, Target
 
@@ -32,7 +32,7 @@ def execute(path: Path, home: Path, timeout: int = 900) -> float:
     """Seconds to execute the notebook at ``path`` top to bottom (kernel start included)."""
     client = notebook_client(nbformat.read(path, as_version=4), path.parent, timeout)
     start = time.perf_counter()
-    client.execute(env=kernel_env({"HOME": str(home)}))
+    client.execute(env=quick_env({"HOME": str(home)}))
     return time.perf_counter() - start
 
 
@@ -40,7 +40,7 @@ def kernel_overhead(home: Path) -> tuple[float, float]:
     """(kernel start-up seconds, ``IMPORTS`` seconds) of one fresh kernel."""
     start = time.perf_counter()
     manager, client = start_new_kernel(
-        kernel_name="python3", env=kernel_env({"HOME": str(home)}), startup_timeout=120
+        kernel_name="python3", env=quick_env({"HOME": str(home)}), startup_timeout=120
     )
     started = time.perf_counter()
     try:

@@ -25,7 +25,7 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from course_utils.instructor import config as course_config
 from course_utils.instructor import notebook
-from course_utils.instructor.mutants import kernel_env
+from course_utils.instructor.execution import quick_env
 from course_utils.lab.__main__ import STUDENT_CONFIG
 
 from .course_time import _smoke_notebook
@@ -61,7 +61,7 @@ def validate_seconds(path: Path, config: Config, home: Path) -> tuple[float, int
     """(seconds, failed cells) of validating ``path`` as the button does on a full-mode server."""
     from nbgrader.validator import Validator
 
-    env = kernel_env({"HOME": str(home)})
+    env = quick_env({"HOME": str(home)})
     env.pop("COURSE_QUICK")
     with _environ(env, drop=("COURSE_QUICK",)), contextlib.chdir(path.parent):
         start = time.perf_counter()

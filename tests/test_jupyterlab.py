@@ -27,7 +27,7 @@ import nbformat
 import pytest
 
 from course_utils.instructor.config import load
-from course_utils.instructor.mutants import kernel_env
+from course_utils.instructor.execution import quick_env
 from course_utils.lab import contents
 from course_utils.lab.__main__ import lab_env
 
@@ -80,7 +80,7 @@ def lab(lab_root: Path) -> Iterator[str]:
     ]  # fmt: skip
     if os.geteuid() == 0:  # CI containers run as root
         command.append("--allow-root")
-    env = kernel_env()
+    env = quick_env()
     env.pop("COURSE_QUICK")  # the server, and so the student's own kernels, run in full mode
     server = subprocess.Popen(
         command,

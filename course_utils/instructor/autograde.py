@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import CourseConfig
-from .mutants import kernel_env
+from .execution import quick_env
 
 
 class AutogradeError(RuntimeError):
@@ -68,7 +68,7 @@ def autograde(
     course.mkdir(parents=True)
     shutil.copy(config.root / "nbgrader_config.py", course / "nbgrader_config.py")
     shutil.copytree(config.solutions / chapter, course / "solutions" / chapter)
-    env = kernel_env()
+    env = quick_env()
     _nbgrader(["generate_assignment", chapter, "--force"], course, env)
     release = course / "notebooks" / chapter
     for student, path in submissions.items():

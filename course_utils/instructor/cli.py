@@ -4,6 +4,8 @@ authoring."""
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -134,13 +136,15 @@ def _cmd_feedback(args: argparse.Namespace) -> int:
 
 def _cmd_bench(args: argparse.Namespace) -> int:
     config = course_config.load()
-    if not (config.root / "benchmarks" / "runner.py").is_file():
+    if not (config.root / "benchmarks" / "__main__.py").is_file():
         raise course_config.ConfigError(f"no benchmarks/ folder in the course at {config.root}")
-    # benchmarks/ is instructor tooling beside the course, not part of the installed package
-    sys.path.insert(0, str(config.root))
-    from benchmarks import runner
-
-    return runner.main(args.bench_args, root=config.root)
+    # benchmarks/ is instructor tooling beside the course, not part of the installed package: it
+    # imports course_utils, never the other way round, so it runs as `python -m benchmarks`, found
+    # on PYTHONPATH (-P: not a `benchmarks` folder where the command happens to be run, as tests/).
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(config.root), env.get("PYTHONPATH")]))
+    command = [sys.executable, "-P", "-m", "benchmarks", *args.bench_args]
+    return subprocess.run(command, env=env, check=False).returncode
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import copy
 import importlib.util
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError
 from nbformat import NotebookNode
 
 from . import notebook
+from .execution import notebook_client, quick_env
 
 Mutants = dict[str, list[tuple[str, str]]]
 
@@ -64,40 +64,6 @@ def load_mutants(path: Path) -> Mutants:
     return mutants
 
 
-def kernel_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """Environment for executing chapter notebooks in tests: quick, offline, headless plots."""
-    env = dict(os.environ)
-    # Tools nbgrader runs (alembic, jupyter) live beside this interpreter, activated or not.
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    env.update(
-        {
-            "COURSE_QUICK": "1",
-            "COURSE_OFFLINE": "1",
-            "MPLBACKEND": "Agg",
-            "PYTHONWARNINGS": "ignore",
-        }
-    )
-    # Kernels running side by side (pytest -n N) must share the cores, not fight for them: OpenMP
-    # threads that spin-wait on an oversubscribed CPU make small ops 10-100x slower.
-    workers = int(env.get("PYTEST_XDIST_WORKER_COUNT") or 1)
-    threads = str(max(1, (os.cpu_count() or 1) // workers))
-    env.setdefault("OMP_NUM_THREADS", threads)
-    env.setdefault("MKL_NUM_THREADS", threads)
-    env.update(extra or {})
-    return env
-
-
-def notebook_client(nb: NotebookNode, cwd: Path, timeout: int) -> NotebookClient:
-    """A client that executes ``nb`` in ``cwd``, stopping at the first error."""
-    return NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        allow_errors=False,
-        resources={"metadata": {"path": str(cwd)}},
-    )
-
-
 def _run(client: NotebookClient, cell: NotebookNode, index: int) -> str | None:
     """Execute a copy of ``cell``; return None on success or a one-line description of the failure.
 
@@ -133,7 +99,7 @@ def run_mutants(nb_path: Path, mutants: Mutants, *, timeout: int = 600) -> list[
 
     pristine = copy.deepcopy(nb.cells)  # nbclient overwrites nb.cells with what it executes
     old_env = dict(os.environ)
-    os.environ.update(kernel_env())  # the kernel inherits this process's environment
+    os.environ.update(quick_env())  # the kernel inherits this process's environment
     client = notebook_client(nb, nb_path.parent, timeout)
     results: list[MutantResult] = []
     try:

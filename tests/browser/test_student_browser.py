@@ -26,9 +26,9 @@ import nbformat
 import pytest
 
 from course_utils.instructor import notebook
-from course_utils.instructor.grade.executor import Result
+from course_utils.instructor.execution import quick_env
+from course_utils.instructor.grade.result import Result
 from course_utils.instructor.grade.scoring import CellResult
-from course_utils.instructor.mutants import kernel_env
 from course_utils.lab.__main__ import lab_env
 
 playwright = pytest.importorskip("playwright.sync_api", reason="pip install playwright (dev extra)")
@@ -88,7 +88,7 @@ def _serve(root: Path, instructor: bool) -> Iterator[str]:
     ]  # fmt: skip
     if os.geteuid() == 0:  # CI containers run as root
         command.append("--allow-root")
-    env = kernel_env()
+    env = quick_env()
     env.pop("MPLBACKEND", None)  # a student's kernel draws inline figures
     server = subprocess.Popen(command, cwd=root, env=lab_env(instructor, env),
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip

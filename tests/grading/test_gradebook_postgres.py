@@ -19,7 +19,8 @@ import nbformat
 import pytest
 
 from course_utils.instructor.grade import gradebook
-from course_utils.instructor.grade.executor import CellResult, Result
+from course_utils.instructor.grade.result import Result
+from course_utils.instructor.grade.scoring import CellResult
 
 from . import fixtures
 

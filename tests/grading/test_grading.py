@@ -16,7 +16,8 @@ import pytest
 
 from course_utils.instructor import cli
 from course_utils.instructor.grade import batch, gradebook, repair, report, sandbox
-from course_utils.instructor.grade.executor import CellResult, Result
+from course_utils.instructor.grade.result import Result
+from course_utils.instructor.grade.scoring import CellResult
 from course_utils.instructor.grade.tamper import Tamper
 
 from . import fixtures

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from course_utils.instructor import autograde, build, lint, mutants, notebook
+from course_utils.instructor import autograde, build, execution, lint, mutants, notebook
 from course_utils.instructor.config import load
 
 CONFIG = load(Path(__file__).resolve().parents[2])
@@ -78,7 +78,7 @@ class ChapterPipeline:
             str(CONFIG.source_notebook(self.chapter)),
         ]  # fmt: skip
         result = subprocess.run(
-            command, cwd=CONFIG.root, env=mutants.kernel_env(), capture_output=True, text=True
+            command, cwd=CONFIG.root, env=execution.quick_env(), capture_output=True, text=True
         )
         assert result.returncode == 0, (
             f"nbval failed for {self.chapter}:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}"

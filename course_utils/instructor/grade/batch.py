@@ -27,7 +27,8 @@ from pathlib import Path
 
 from ..config import CourseConfig
 from . import sandbox
-from .executor import GRADER, Result, run_job, zero_result
+from .executor import run_job
+from .result import GRADER, Result, zero_result
 
 REFERENCE = "(reference solution)"
 CELL_FLOOR_S = 20.0
@@ -76,7 +77,7 @@ def find_submissions(config: CourseConfig, assignment: str, source: Path | None)
     return found
 
 
-def kernel_env(scratch: Path, threads: int) -> dict[str, str]:
+def grading_env(scratch: Path, threads: int) -> dict[str, str]:
     """The whole environment of a grading kernel (nothing else of the grader's leaks in)."""
     env = {
         "HOME": str(scratch),
@@ -174,7 +175,7 @@ def grade_class(
                 "uid": sandbox.slot_uid(slot) if use_uids else None,
                 "limits": asdict(limits),
                 "caps": asdict(caps),
-                "env": kernel_env(workdir / ("sref" if number < 0 else f"s{number:04d}"), threads),
+                "env": grading_env(workdir / ("sref" if number < 0 else f"s{number:04d}"), threads),
                 "cell_timeouts": timeouts,
                 "reviewed": sorted(reviewed),
                 "data": [str(p) for p in data_folders()],

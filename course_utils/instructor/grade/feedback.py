@@ -20,7 +20,7 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
-from .executor import Result
+from .result import Result
 
 _SUMMARY_STYLE = (
     "<style>.course-summary{font-family:sans-serif;margin:1em 0 2em}"

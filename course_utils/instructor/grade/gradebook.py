@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from nbformat import NotebookNode
 
-from .executor import Result
+from .result import Result
 
 if TYPE_CHECKING:  # nbgrader is imported when a gradebook is opened, not with this module
     from nbgrader.api import Gradebook
