@@ -42,8 +42,8 @@ test: $(READY) $(WHEELHOUSE)/.ready lint
 test-unit: $(READY)
 	$(BIN)/python -m pytest -n $(JOBS) tests/unit tests/test_project.py
 
-## test-chapter CHAPTER=01_tensors: the pipeline tests of one chapter
-test-chapter: $(READY)
+## test-chapter CHAPTER=01_tensors: the pipeline tests of one chapter (its Colab simulation too)
+test-chapter: $(READY) $(WHEELHOUSE)/.ready
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope tests/pipeline -k "$(CHAPTER)"
 
 ## test-lowest: chapters 00, 01, 04 and 10 with the lowest versions pyproject.toml allows

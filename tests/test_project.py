@@ -87,6 +87,26 @@ def test_nbgrader_config_points_at_solutions_and_notebooks() -> None:
     assert config.IgnorePattern.enabled is True
 
 
+def test_course_layout_is_the_one_nbgrader_uses() -> None:
+    """CourseConfig names the folders nbgrader reads and writes; they must be nbgrader's own."""
+    from nbgrader.coursedir import CourseDirectory
+
+    from course_utils.instructor.config import load
+
+    loaded = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+    nbgrader = CourseDirectory(config=loaded, root=str(ROOT))
+    course = load(ROOT)
+    for ours, theirs in [
+        (course.solutions, nbgrader.source_directory),
+        (course.notebooks, nbgrader.release_directory),
+        (course.submitted, nbgrader.submitted_directory),
+        (course.autograded, nbgrader.autograded_directory),
+        (course.feedback, nbgrader.feedback_directory),
+    ]:
+        assert ours == ROOT / theirs
+    assert course.mutant_file("01_tensors") == ROOT / "tests" / "mutants" / "01_tensors.py"
+
+
 def test_ignore_pattern_drops_noise_but_not_errors() -> None:
     pattern = (
         PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config().IgnorePattern.pattern

@@ -6,6 +6,7 @@ instructor's gradebook and folders are never touched and submissions are never m
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 import sys
@@ -67,27 +68,30 @@ def autograde(
         shutil.rmtree(course)
     course.mkdir(parents=True)
     shutil.copy(config.root / "nbgrader_config.py", course / "nbgrader_config.py")
-    shutil.copytree(config.solutions / chapter, course / "solutions" / chapter)
+    scratch = dataclasses.replace(config, root=course)  # the same layout, in the scratch course
+    shutil.copytree(config.solutions / chapter, scratch.solutions / chapter)
     env = quick_env()
     _nbgrader(["generate_assignment", chapter, "--force"], course, env)
-    release = course / "notebooks" / chapter
+    release = scratch.notebooks / chapter
     for student, path in submissions.items():
-        target = course / "submitted" / student / chapter
+        target = scratch.submitted / student / chapter
         shutil.copytree(release, target)  # assets the notebook needs, as a student would have them
         shutil.copy(path, target / f"{chapter}.ipynb")
     _nbgrader(["autograde", chapter, "--force"], course, env)
-    return _read_scores(course, chapter, list(submissions))
+    return _read_scores(scratch, chapter, list(submissions))
 
 
-def _read_scores(course: Path, chapter: str, students: list[str]) -> dict[str, SubmissionScore]:
+def _read_scores(
+    scratch: CourseConfig, chapter: str, students: list[str]
+) -> dict[str, SubmissionScore]:
     from nbgrader.api import Gradebook
 
     scores: dict[str, SubmissionScore] = {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+    with Gradebook(f"sqlite:///{scratch.gradebook}") as gradebook:
         for student in students:
             submission = gradebook.find_submission_notebook(chapter, chapter, student)
             result = SubmissionScore(
-                student, executed=course / "autograded" / student / chapter / f"{chapter}.ipynb"
+                student, executed=scratch.autograded / student / chapter / f"{chapter}.ipynb"
             )
             for grade in submission.grades:
                 result.cells[grade.name] = CellScore(

@@ -66,6 +66,28 @@ class CourseConfig:
     def release_notebook(self, chapter: str) -> Path:
         return self.notebooks / chapter / f"{chapter}.ipynb"
 
+    def mutant_file(self, chapter: str) -> Path:
+        """The chapter's known-wrong answers (``tests/mutants/NN_topic.py``)."""
+        return self.root / "tests" / "mutants" / f"{chapter}.py"
+
+    # nbgrader's course layout: collected submissions, graded copies, feedback pages
+    @property
+    def submitted(self) -> Path:
+        return self.root / "submitted"
+
+    @property
+    def autograded(self) -> Path:
+        return self.root / "autograded"
+
+    @property
+    def feedback(self) -> Path:
+        return self.root / "feedback"
+
+    @property
+    def gradebook(self) -> Path:
+        """nbgrader's default SQLite gradebook (``course grade --db`` may name another)."""
+        return self.root / "gradebook.db"
+
 
 def _github_path(key: str, url: str) -> str:
     match = re.match(r"^https://github\.com/([\w.-]+/[\w.-]+?)(?:\.git)?/?$", url)

@@ -36,7 +36,7 @@ def check_course(config: CourseConfig, chapters: list[str] | None = None) -> lis
             problems.append(f"{chapter}: {err}")
             continue
         found = check_notebook(nb, config, chapter)
-        found += check_mutant_file(nb, config.root / "tests" / "mutants" / f"{chapter}.py")
+        found += check_mutant_file(nb, config.mutant_file(chapter))
         problems.extend(f"{chapter}: {p}" for p in found)
     return problems
 

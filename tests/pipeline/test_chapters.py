@@ -107,7 +107,7 @@ class ChapterPipeline:
         )
 
     def test_every_mutant_is_rejected(self) -> None:
-        mutant_file = CONFIG.root / "tests" / "mutants" / f"{self.chapter}.py"
+        mutant_file = CONFIG.mutant_file(self.chapter)
         results = mutants.run_mutants(
             CONFIG.source_notebook(self.chapter), mutants.load_mutants(mutant_file)
         )
