@@ -230,6 +230,117 @@ class MyBatchNorm1d(nn.Module):
         return (x - mean) / torch.sqrt(var + self.eps) * self.weight + self.bias
 '''),
     ],
+    "layer_norm": [
+        ("unbiased variance (x.var's default correction=1)", '''
+def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    dims = tuple(range(-len(normalized_shape), 0))
+    mean = x.mean(dim=dims, keepdim=True)
+    var = x.var(dim=dims, keepdim=True)
+    y = (x - mean) / torch.sqrt(var + eps)
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y
+'''),
+        ("normalises over the last dim only, whatever normalized_shape says", '''
+def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
+    mean = x.mean(dim=-1, keepdim=True)
+    var = x.var(dim=-1, keepdim=True, correction=0)
+    y = (x - mean) / torch.sqrt(var + eps)
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y
+'''),
+        ("normalises over the batch dim (BatchNorm's axis)", '''
+def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
+    mean = x.mean(dim=0, keepdim=True)
+    var = x.var(dim=0, keepdim=True, correction=0)
+    y = (x - mean) / torch.sqrt(var + eps)
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y
+'''),
+        ("eps added to the standard deviation, outside the square root", '''
+def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    dims = tuple(range(-len(normalized_shape), 0))
+    mean = x.mean(dim=dims, keepdim=True)
+    std = x.std(dim=dims, keepdim=True, correction=0)
+    y = (x - mean) / (std + eps)
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y
+'''),
+        ("variance as E[x**2] - E[x]**2 (catastrophic cancellation for a large mean)", '''
+def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    dims = tuple(range(-len(normalized_shape), 0))
+    mean = x.mean(dim=dims, keepdim=True)
+    var = (x * x).mean(dim=dims, keepdim=True) - mean**2
+    y = (x - mean) / torch.sqrt(var + eps)
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y
+'''),
+        ("the bias is applied only together with a weight", '''
+def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    dims = tuple(range(-len(normalized_shape), 0))
+    mean = x.mean(dim=dims, keepdim=True)
+    var = x.var(dim=dims, keepdim=True, correction=0)
+    y = (x - mean) / torch.sqrt(var + eps)
+    if weight is not None:
+        y = y * weight + (0 if bias is None else bias)
+    return y
+'''),
+        ("centres the input in place (x -= mean)", '''
+def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    dims = tuple(range(-len(normalized_shape), 0))
+    mean = x.mean(dim=dims, keepdim=True)
+    var = x.var(dim=dims, keepdim=True, correction=0)
+    x -= mean
+    y = x / torch.sqrt(var + eps)
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y
+'''),
+        ("an int normalized_shape not accepted (len() of an int)", '''
+def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
+    dims = tuple(range(-len(normalized_shape), 0))
+    mean = x.mean(dim=dims, keepdim=True)
+    var = x.var(dim=dims, keepdim=True, correction=0)
+    y = (x - mean) / torch.sqrt(var + eps)
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y
+'''),
+        ("calls F.layer_norm (the mechanism skipped)", '''
+def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    return F.layer_norm(x, tuple(normalized_shape), weight, bias, eps)
+'''),
+    ],
     "my_conv2d": [
         ("weight registered as a plain tensor, not an nn.Parameter", '''
 class MyConv2d(nn.Module):
@@ -437,6 +548,74 @@ def capture_activations(model, x, layer_names):
     return captured
 '''),
     ],
+    "huber_loss": [
+        ("SmoothL1's formula (divided by delta): right only for delta=1", '''
+def huber_loss(input, target, delta=1.0, reduction="mean"):
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction)
+    e = (input - target).abs()
+    loss = torch.where(e < delta, 0.5 * e**2 / delta, e - 0.5 * delta)
+    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
+'''),
+        ("linear part without the delta factor (|e| - delta/2): a jump at |e| = delta", '''
+def huber_loss(input, target, delta=1.0, reduction="mean"):
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction)
+    e = (input - target).abs()
+    loss = torch.where(e < delta, 0.5 * e**2, e - 0.5 * delta)
+    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
+'''),
+        ("compares the signed error with delta: large negative errors stay quadratic", '''
+def huber_loss(input, target, delta=1.0, reduction="mean"):
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction)
+    e = input - target
+    loss = torch.where(e < delta, 0.5 * e**2, delta * (e.abs() - 0.5 * delta))
+    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
+'''),
+        ("quadratic part without the 0.5", '''
+def huber_loss(input, target, delta=1.0, reduction="mean"):
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction)
+    e = (input - target).abs()
+    loss = torch.where(e < delta, e**2, delta * (e - 0.5 * delta))
+    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
+'''),
+        ("reduction ignored: always the mean", '''
+def huber_loss(input, target, delta=1.0, reduction="mean"):
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction)
+    e = (input - target).abs()
+    return torch.where(e < delta, 0.5 * e**2, delta * (e - 0.5 * delta)).mean()
+'''),
+        ("'mean' averages over dim 0 only (a vector for 2-d inputs)", '''
+def huber_loss(input, target, delta=1.0, reduction="mean"):
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction)
+    e = (input - target).abs()
+    loss = torch.where(e < delta, 0.5 * e**2, delta * (e - 0.5 * delta))
+    return loss.mean(dim=0) if reduction == "mean" else loss.sum() if reduction == "sum" else loss
+'''),
+        ("the error computed in place in the input (input -= target)", '''
+def huber_loss(input, target, delta=1.0, reduction="mean"):
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction)
+    input -= target
+    e = input.abs()
+    loss = torch.where(e < delta, 0.5 * e**2, delta * (e - 0.5 * delta))
+    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
+'''),
+        ("an unknown reduction silently returns the per-element losses", '''
+def huber_loss(input, target, delta=1.0, reduction="mean"):
+    e = (input - target).abs()
+    loss = torch.where(e < delta, 0.5 * e**2, delta * (e - 0.5 * delta))
+    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
+'''),
+        ("calls F.huber_loss (the mechanism skipped)", '''
+def huber_loss(input, target, delta=1.0, reduction="mean"):
+    return F.huber_loss(input, target, reduction=reduction, delta=delta)
+'''),
+    ],
     "bce_with_logits": [
         ("naive formula log(sigmoid(x)): inf/nan for large logits", '''
 def bce_with_logits(logits, targets, pos_weight=None):
@@ -464,48 +643,235 @@ def bce_with_logits(logits, targets, pos_weight=None):
     return (w * targets * sp + (1 - targets) * (logits + sp)).sum()
 '''),
     ],
-    "cross_entropy": [
+    "focal_loss": [
         ("double softmax: log_softmax of softmax outputs", '''
-def cross_entropy(logits, target, ignore_index=-100, label_smoothing=0.0):
-    logp = F.log_softmax(torch.softmax(logits, dim=1), dim=1)
-    keep = target != ignore_index
-    safe = torch.where(keep, target, torch.zeros_like(target))
-    loss = (1 - label_smoothing) * -logp.gather(1, safe.unsqueeze(1)).squeeze(1) - label_smoothing * logp.mean(1)
-    return (loss * keep).sum() / keep.sum()
+class FocalLoss(nn.Module):
+    def __init__(self, gamma=2.0, ignore_index=-100, reduction="mean"):
+        super().__init__()
+        if reduction not in ("none", "mean", "sum"):
+            raise ValueError(reduction)
+        self.gamma, self.ignore_index, self.reduction = gamma, ignore_index, reduction
+
+    def forward(self, logits, target):
+        logp = F.log_softmax(torch.softmax(logits, dim=1), dim=1)
+        keep = target != self.ignore_index
+        safe = torch.where(keep, target, torch.zeros_like(target))
+        logp_t = logp.gather(1, safe.unsqueeze(1)).squeeze(1)
+        loss = torch.where(keep, -((1 - logp_t.exp()) ** self.gamma) * logp_t, torch.zeros_like(logp_t))
+        if self.reduction == "none":
+            return loss
+        return loss.sum() if self.reduction == "sum" else loss.sum() / keep.sum()
 '''),
-        ("log(softmax(x)) instead of log_softmax: -inf for large logits", '''
-def cross_entropy(logits, target, ignore_index=-100, label_smoothing=0.0):
-    logp = torch.log(torch.softmax(logits, dim=1))
-    keep = target != ignore_index
-    safe = torch.where(keep, target, torch.zeros_like(target))
-    loss = (1 - label_smoothing) * -logp.gather(1, safe.unsqueeze(1)).squeeze(1) - label_smoothing * logp.mean(1)
-    return (loss * keep).sum() / keep.sum()
+        ("log(softmax(x)) instead of log_softmax: -inf and nan for large logits", '''
+class FocalLoss(nn.Module):
+    def __init__(self, gamma=2.0, ignore_index=-100, reduction="mean"):
+        super().__init__()
+        if reduction not in ("none", "mean", "sum"):
+            raise ValueError(reduction)
+        self.gamma, self.ignore_index, self.reduction = gamma, ignore_index, reduction
+
+    def forward(self, logits, target):
+        logp = torch.log(torch.softmax(logits, dim=1))
+        keep = target != self.ignore_index
+        safe = torch.where(keep, target, torch.zeros_like(target))
+        logp_t = logp.gather(1, safe.unsqueeze(1)).squeeze(1)
+        loss = torch.where(keep, -((1 - logp_t.exp()) ** self.gamma) * logp_t, torch.zeros_like(logp_t))
+        if self.reduction == "none":
+            return loss
+        return loss.sum() if self.reduction == "sum" else loss.sum() / keep.sum()
+'''),
+        ("softmax over the batch dim (dim=0)", '''
+class FocalLoss(nn.Module):
+    def __init__(self, gamma=2.0, ignore_index=-100, reduction="mean"):
+        super().__init__()
+        if reduction not in ("none", "mean", "sum"):
+            raise ValueError(reduction)
+        self.gamma, self.ignore_index, self.reduction = gamma, ignore_index, reduction
+
+    def forward(self, logits, target):
+        logp = F.log_softmax(logits, dim=0)
+        keep = target != self.ignore_index
+        safe = torch.where(keep, target, torch.zeros_like(target))
+        logp_t = logp.gather(1, safe.unsqueeze(1)).squeeze(1)
+        loss = torch.where(keep, -((1 - logp_t.exp()) ** self.gamma) * logp_t, torch.zeros_like(logp_t))
+        if self.reduction == "none":
+            return loss
+        return loss.sum() if self.reduction == "sum" else loss.sum() / keep.sum()
 '''),
         ("mean over all N samples, ignored ones included", '''
-def cross_entropy(logits, target, ignore_index=-100, label_smoothing=0.0):
-    logp = F.log_softmax(logits, dim=1)
-    keep = target != ignore_index
-    safe = torch.where(keep, target, torch.zeros_like(target))
-    loss = (1 - label_smoothing) * -logp.gather(1, safe.unsqueeze(1)).squeeze(1) - label_smoothing * logp.mean(1)
-    return (loss * keep).mean()
+class FocalLoss(nn.Module):
+    def __init__(self, gamma=2.0, ignore_index=-100, reduction="mean"):
+        super().__init__()
+        if reduction not in ("none", "mean", "sum"):
+            raise ValueError(reduction)
+        self.gamma, self.ignore_index, self.reduction = gamma, ignore_index, reduction
+
+    def forward(self, logits, target):
+        logp = F.log_softmax(logits, dim=1)
+        keep = target != self.ignore_index
+        safe = torch.where(keep, target, torch.zeros_like(target))
+        logp_t = logp.gather(1, safe.unsqueeze(1)).squeeze(1)
+        loss = torch.where(keep, -((1 - logp_t.exp()) ** self.gamma) * logp_t, torch.zeros_like(logp_t))
+        if self.reduction == "none":
+            return loss
+        return loss.sum() if self.reduction == "sum" else loss.mean()
 '''),
-        ("label smoothing spread over the C-1 wrong classes only", '''
-def cross_entropy(logits, target, ignore_index=-100, label_smoothing=0.0):
-    logp = F.log_softmax(logits, dim=1)
-    keep = target != ignore_index
-    safe = torch.where(keep, target, torch.zeros_like(target))
-    picked = logp.gather(1, safe.unsqueeze(1)).squeeze(1)
-    others = (logp.sum(1) - picked) / (logp.shape[1] - 1)
-    loss = -(1 - label_smoothing) * picked - label_smoothing * others
-    return (loss * keep).sum() / keep.sum()
+        ("reduction='none' drops the ignored rows (boolean indexing) instead of giving them 0", '''
+class FocalLoss(nn.Module):
+    def __init__(self, gamma=2.0, ignore_index=-100, reduction="mean"):
+        super().__init__()
+        if reduction not in ("none", "mean", "sum"):
+            raise ValueError(reduction)
+        self.gamma, self.ignore_index, self.reduction = gamma, ignore_index, reduction
+
+    def forward(self, logits, target):
+        keep = target != self.ignore_index
+        logp = F.log_softmax(logits[keep], dim=1)
+        logp_t = logp.gather(1, target[keep].unsqueeze(1)).squeeze(1)
+        loss = -((1 - logp_t.exp()) ** self.gamma) * logp_t
+        if self.reduction == "none":
+            return loss
+        return loss.sum() if self.reduction == "sum" else loss.mean()
 '''),
-        ("ignore_index not handled (ignored rows smoothed and counted)", '''
-def cross_entropy(logits, target, ignore_index=-100, label_smoothing=0.0):
-    logp = F.log_softmax(logits, dim=1)
-    keep = target != ignore_index
-    safe = torch.where(keep, target, torch.zeros_like(target))
-    nll = (-logp.gather(1, safe.unsqueeze(1)).squeeze(1) * keep).sum() / keep.sum()
-    return (1 - label_smoothing) * nll - label_smoothing * logp.mean(1).mean()
+        ("modulating factor detached: right values, wrong gradient", '''
+class FocalLoss(nn.Module):
+    def __init__(self, gamma=2.0, ignore_index=-100, reduction="mean"):
+        super().__init__()
+        if reduction not in ("none", "mean", "sum"):
+            raise ValueError(reduction)
+        self.gamma, self.ignore_index, self.reduction = gamma, ignore_index, reduction
+
+    def forward(self, logits, target):
+        logp = F.log_softmax(logits, dim=1)
+        keep = target != self.ignore_index
+        safe = torch.where(keep, target, torch.zeros_like(target))
+        logp_t = logp.gather(1, safe.unsqueeze(1)).squeeze(1)
+        factor = (1 - logp_t.detach().exp()) ** self.gamma
+        loss = torch.where(keep, -factor * logp_t, torch.zeros_like(logp_t))
+        if self.reduction == "none":
+            return loss
+        return loss.sum() if self.reduction == "sum" else loss.sum() / keep.sum()
+'''),
+        ("p_t**gamma instead of (1 - p_t)**gamma: easy examples weighted up", '''
+class FocalLoss(nn.Module):
+    def __init__(self, gamma=2.0, ignore_index=-100, reduction="mean"):
+        super().__init__()
+        if reduction not in ("none", "mean", "sum"):
+            raise ValueError(reduction)
+        self.gamma, self.ignore_index, self.reduction = gamma, ignore_index, reduction
+
+    def forward(self, logits, target):
+        logp = F.log_softmax(logits, dim=1)
+        keep = target != self.ignore_index
+        safe = torch.where(keep, target, torch.zeros_like(target))
+        logp_t = logp.gather(1, safe.unsqueeze(1)).squeeze(1)
+        loss = torch.where(keep, -(logp_t.exp() ** self.gamma) * logp_t, torch.zeros_like(logp_t))
+        if self.reduction == "none":
+            return loss
+        return loss.sum() if self.reduction == "sum" else loss.sum() / keep.sum()
+'''),
+        ("gamma hard-coded to 2 (the setting is stored but not used)", '''
+class FocalLoss(nn.Module):
+    def __init__(self, gamma=2.0, ignore_index=-100, reduction="mean"):
+        super().__init__()
+        if reduction not in ("none", "mean", "sum"):
+            raise ValueError(reduction)
+        self.gamma, self.ignore_index, self.reduction = gamma, ignore_index, reduction
+
+    def forward(self, logits, target):
+        logp = F.log_softmax(logits, dim=1)
+        keep = target != self.ignore_index
+        safe = torch.where(keep, target, torch.zeros_like(target))
+        logp_t = logp.gather(1, safe.unsqueeze(1)).squeeze(1)
+        loss = torch.where(keep, -((1 - logp_t.exp()) ** 2) * logp_t, torch.zeros_like(logp_t))
+        if self.reduction == "none":
+            return loss
+        return loss.sum() if self.reduction == "sum" else loss.sum() / keep.sum()
+'''),
+        ("ignore_index hard-coded to -100", '''
+class FocalLoss(nn.Module):
+    def __init__(self, gamma=2.0, ignore_index=-100, reduction="mean"):
+        super().__init__()
+        if reduction not in ("none", "mean", "sum"):
+            raise ValueError(reduction)
+        self.gamma, self.ignore_index, self.reduction = gamma, ignore_index, reduction
+
+    def forward(self, logits, target):
+        logp = F.log_softmax(logits, dim=1)
+        keep = target != -100
+        safe = torch.where(keep, target, torch.zeros_like(target))
+        logp_t = logp.gather(1, safe.unsqueeze(1)).squeeze(1)
+        loss = torch.where(keep, -((1 - logp_t.exp()) ** self.gamma) * logp_t, torch.zeros_like(logp_t))
+        if self.reduction == "none":
+            return loss
+        return loss.sum() if self.reduction == "sum" else loss.sum() / keep.sum()
+'''),
+        ("forgets super().__init__(): the module cannot be called", '''
+class FocalLoss(nn.Module):
+    def __init__(self, gamma=2.0, ignore_index=-100, reduction="mean"):
+        if reduction not in ("none", "mean", "sum"):
+            raise ValueError(reduction)
+        self.gamma, self.ignore_index, self.reduction = gamma, ignore_index, reduction
+
+    def forward(self, logits, target):
+        logp = F.log_softmax(logits, dim=1)
+        keep = target != self.ignore_index
+        safe = torch.where(keep, target, torch.zeros_like(target))
+        logp_t = logp.gather(1, safe.unsqueeze(1)).squeeze(1)
+        loss = torch.where(keep, -((1 - logp_t.exp()) ** self.gamma) * logp_t, torch.zeros_like(logp_t))
+        if self.reduction == "none":
+            return loss
+        return loss.sum() if self.reduction == "sum" else loss.sum() / keep.sum()
+'''),
+        ("an unknown reduction silently falls back to the mean", '''
+class FocalLoss(nn.Module):
+    def __init__(self, gamma=2.0, ignore_index=-100, reduction="mean"):
+        super().__init__()
+        self.gamma, self.ignore_index, self.reduction = gamma, ignore_index, reduction
+
+    def forward(self, logits, target):
+        logp = F.log_softmax(logits, dim=1)
+        keep = target != self.ignore_index
+        safe = torch.where(keep, target, torch.zeros_like(target))
+        logp_t = logp.gather(1, safe.unsqueeze(1)).squeeze(1)
+        loss = torch.where(keep, -((1 - logp_t.exp()) ** self.gamma) * logp_t, torch.zeros_like(logp_t))
+        if self.reduction == "none":
+            return loss
+        return loss.sum() if self.reduction == "sum" else loss.sum() / keep.sum()
+'''),
+        ("replaces the ignored targets in place in the caller's tensor (target[~keep] = 0)", '''
+class FocalLoss(nn.Module):
+    def __init__(self, gamma=2.0, ignore_index=-100, reduction="mean"):
+        super().__init__()
+        if reduction not in ("none", "mean", "sum"):
+            raise ValueError(reduction)
+        self.gamma, self.ignore_index, self.reduction = gamma, ignore_index, reduction
+
+    def forward(self, logits, target):
+        logp = F.log_softmax(logits, dim=1)
+        keep = target != self.ignore_index
+        target[~keep] = 0
+        logp_t = logp.gather(1, target.unsqueeze(1)).squeeze(1)
+        loss = -((1 - logp_t.exp()) ** self.gamma) * logp_t * keep
+        if self.reduction == "none":
+            return loss
+        return loss.sum() if self.reduction == "sum" else loss.sum() / keep.sum()
+'''),
+        ("calls F.cross_entropy for -log p_t (the mechanism skipped)", '''
+class FocalLoss(nn.Module):
+    def __init__(self, gamma=2.0, ignore_index=-100, reduction="mean"):
+        super().__init__()
+        if reduction not in ("none", "mean", "sum"):
+            raise ValueError(reduction)
+        self.gamma, self.ignore_index, self.reduction = gamma, ignore_index, reduction
+
+    def forward(self, logits, target):
+        ce = F.cross_entropy(logits, target, ignore_index=self.ignore_index, reduction="none")
+        loss = (1 - torch.exp(-ce)) ** self.gamma * ce
+        if self.reduction == "none":
+            return loss
+        keep = target != self.ignore_index
+        return loss.sum() if self.reduction == "sum" else loss.sum() / keep.sum()
 '''),
     ],
 }
