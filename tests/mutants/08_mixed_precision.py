@@ -518,6 +518,329 @@ def amp_train_step(model, X, y, loss_fn, optimizer, scaler, device):
     return scaled.item()
 '''),
     ],
+    'accumulate_step': [
+        ('the loss not divided by the number of micro-batches (update k times too large)', '''
+def accumulate_step(model, micro_batches, loss_fn, optimizers, scaler, amp_dtype, max_norm=None):
+    for optimizer in optimizers:
+        optimizer.zero_grad(set_to_none=True)
+    total = 0.0
+    for X, y in micro_batches:
+        with torch.amp.autocast(
+            device_type=X.device.type, dtype=amp_dtype or torch.float32, enabled=amp_dtype is not None
+        ):
+            loss = loss_fn(model(X), y)
+        scaler.scale(loss).backward()
+        total += loss.item() / len(micro_batches)
+    if max_norm is not None:
+        for optimizer in optimizers:
+            scaler.unscale_(optimizer)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    for optimizer in optimizers:
+        scaler.step(optimizer)
+    scaler.update()
+    return total
+'''),
+        ('zero_grad inside the micro-batch loop (only the last micro-batch counts)', '''
+def accumulate_step(model, micro_batches, loss_fn, optimizers, scaler, amp_dtype, max_norm=None):
+    k = len(micro_batches)
+    total = 0.0
+    for X, y in micro_batches:
+        for optimizer in optimizers:
+            optimizer.zero_grad(set_to_none=True)
+        with torch.amp.autocast(
+            device_type=X.device.type, dtype=amp_dtype or torch.float32, enabled=amp_dtype is not None
+        ):
+            loss = loss_fn(model(X), y) / k
+        scaler.scale(loss).backward()
+        total += loss.item()
+    if max_norm is not None:
+        for optimizer in optimizers:
+            scaler.unscale_(optimizer)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    for optimizer in optimizers:
+        scaler.step(optimizer)
+    scaler.update()
+    return total
+'''),
+        ('steps and updates after every micro-batch', '''
+def accumulate_step(model, micro_batches, loss_fn, optimizers, scaler, amp_dtype, max_norm=None):
+    for optimizer in optimizers:
+        optimizer.zero_grad(set_to_none=True)
+    k = len(micro_batches)
+    total = 0.0
+    for X, y in micro_batches:
+        with torch.amp.autocast(
+            device_type=X.device.type, dtype=amp_dtype or torch.float32, enabled=amp_dtype is not None
+        ):
+            loss = loss_fn(model(X), y) / k
+        scaler.scale(loss).backward()
+        total += loss.item()
+        if max_norm is not None:
+            for optimizer in optimizers:
+                scaler.unscale_(optimizer)
+            torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+        for optimizer in optimizers:
+            scaler.step(optimizer)
+        scaler.update()
+    return total
+'''),
+        ("scaler.update() after every micro-batch's backward", '''
+def accumulate_step(model, micro_batches, loss_fn, optimizers, scaler, amp_dtype, max_norm=None):
+    for optimizer in optimizers:
+        optimizer.zero_grad(set_to_none=True)
+    k = len(micro_batches)
+    total = 0.0
+    for X, y in micro_batches:
+        with torch.amp.autocast(
+            device_type=X.device.type, dtype=amp_dtype or torch.float32, enabled=amp_dtype is not None
+        ):
+            loss = loss_fn(model(X), y) / k
+        scaler.scale(loss).backward()
+        scaler.update()
+        total += loss.item()
+    if max_norm is not None:
+        for optimizer in optimizers:
+            scaler.unscale_(optimizer)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    for optimizer in optimizers:
+        scaler.step(optimizer)
+    return total
+'''),
+        ('scaler.update() once per optimizer instead of once per step', '''
+def accumulate_step(model, micro_batches, loss_fn, optimizers, scaler, amp_dtype, max_norm=None):
+    for optimizer in optimizers:
+        optimizer.zero_grad(set_to_none=True)
+    k = len(micro_batches)
+    total = 0.0
+    for X, y in micro_batches:
+        with torch.amp.autocast(
+            device_type=X.device.type, dtype=amp_dtype or torch.float32, enabled=amp_dtype is not None
+        ):
+            loss = loss_fn(model(X), y) / k
+        scaler.scale(loss).backward()
+        total += loss.item()
+    if max_norm is not None:
+        for optimizer in optimizers:
+            scaler.unscale_(optimizer)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    for optimizer in optimizers:
+        scaler.step(optimizer)
+        scaler.update()
+    return total
+'''),
+        ('clips the scaled gradients (no unscale_ before clip_grad_norm_)', '''
+def accumulate_step(model, micro_batches, loss_fn, optimizers, scaler, amp_dtype, max_norm=None):
+    for optimizer in optimizers:
+        optimizer.zero_grad(set_to_none=True)
+    k = len(micro_batches)
+    total = 0.0
+    for X, y in micro_batches:
+        with torch.amp.autocast(
+            device_type=X.device.type, dtype=amp_dtype or torch.float32, enabled=amp_dtype is not None
+        ):
+            loss = loss_fn(model(X), y) / k
+        scaler.scale(loss).backward()
+        total += loss.item()
+    if max_norm is not None:
+        torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    for optimizer in optimizers:
+        scaler.step(optimizer)
+    scaler.update()
+    return total
+'''),
+        ('unscale_ and clip after every micro-batch (unscale_ twice)', '''
+def accumulate_step(model, micro_batches, loss_fn, optimizers, scaler, amp_dtype, max_norm=None):
+    for optimizer in optimizers:
+        optimizer.zero_grad(set_to_none=True)
+    k = len(micro_batches)
+    total = 0.0
+    for X, y in micro_batches:
+        with torch.amp.autocast(
+            device_type=X.device.type, dtype=amp_dtype or torch.float32, enabled=amp_dtype is not None
+        ):
+            loss = loss_fn(model(X), y) / k
+        scaler.scale(loss).backward()
+        total += loss.item()
+        if max_norm is not None:
+            for optimizer in optimizers:
+                scaler.unscale_(optimizer)
+            torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    for optimizer in optimizers:
+        scaler.step(optimizer)
+    scaler.update()
+    return total
+'''),
+        ('unscales by hand, then scaler.step unscales again', '''
+def accumulate_step(model, micro_batches, loss_fn, optimizers, scaler, amp_dtype, max_norm=None):
+    for optimizer in optimizers:
+        optimizer.zero_grad(set_to_none=True)
+    k = len(micro_batches)
+    total = 0.0
+    for X, y in micro_batches:
+        with torch.amp.autocast(
+            device_type=X.device.type, dtype=amp_dtype or torch.float32, enabled=amp_dtype is not None
+        ):
+            loss = loss_fn(model(X), y) / k
+        scaler.scale(loss).backward()
+        total += loss.item()
+    if max_norm is not None:
+        with torch.no_grad():
+            for p in model.parameters():
+                if p.grad is not None:
+                    p.grad /= scaler.get_scale()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    for optimizer in optimizers:
+        scaler.step(optimizer)
+    scaler.update()
+    return total
+'''),
+        ("clips each optimizer's parameters separately (one norm per optimizer)", '''
+def accumulate_step(model, micro_batches, loss_fn, optimizers, scaler, amp_dtype, max_norm=None):
+    for optimizer in optimizers:
+        optimizer.zero_grad(set_to_none=True)
+    k = len(micro_batches)
+    total = 0.0
+    for X, y in micro_batches:
+        with torch.amp.autocast(
+            device_type=X.device.type, dtype=amp_dtype or torch.float32, enabled=amp_dtype is not None
+        ):
+            loss = loss_fn(model(X), y) / k
+        scaler.scale(loss).backward()
+        total += loss.item()
+    for optimizer in optimizers:
+        if max_norm is not None:
+            scaler.unscale_(optimizer)
+            params = [p for group in optimizer.param_groups for p in group["params"]]
+            torch.nn.utils.clip_grad_norm_(params, max_norm)
+        scaler.step(optimizer)
+    scaler.update()
+    return total
+'''),
+        ('concatenates the micro-batches into one big forward (the mechanism skipped)', '''
+def accumulate_step(model, micro_batches, loss_fn, optimizers, scaler, amp_dtype, max_norm=None):
+    for optimizer in optimizers:
+        optimizer.zero_grad(set_to_none=True)
+    X = torch.cat([X for X, _ in micro_batches])
+    y = torch.cat([y for _, y in micro_batches])
+    with torch.amp.autocast(
+        device_type=X.device.type, dtype=amp_dtype or torch.float32, enabled=amp_dtype is not None
+    ):
+        loss = loss_fn(model(X), y)
+    scaler.scale(loss).backward()
+    if max_norm is not None:
+        for optimizer in optimizers:
+            scaler.unscale_(optimizer)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    for optimizer in optimizers:
+        scaler.step(optimizer)
+    scaler.update()
+    return loss.item()
+'''),
+        ('only the first optimizer goes through the scaler; the others call optimizer.step()', '''
+def accumulate_step(model, micro_batches, loss_fn, optimizers, scaler, amp_dtype, max_norm=None):
+    for optimizer in optimizers:
+        optimizer.zero_grad(set_to_none=True)
+    k = len(micro_batches)
+    total = 0.0
+    for X, y in micro_batches:
+        with torch.amp.autocast(
+            device_type=X.device.type, dtype=amp_dtype or torch.float32, enabled=amp_dtype is not None
+        ):
+            loss = loss_fn(model(X), y) / k
+        scaler.scale(loss).backward()
+        total += loss.item()
+    if max_norm is not None:
+        scaler.unscale_(optimizers[0])
+        torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    scaler.step(optimizers[0])
+    for optimizer in optimizers[1:]:
+        optimizer.step()
+    scaler.update()
+    return total
+'''),
+        ("returns the last micro-batch's loss", '''
+def accumulate_step(model, micro_batches, loss_fn, optimizers, scaler, amp_dtype, max_norm=None):
+    for optimizer in optimizers:
+        optimizer.zero_grad(set_to_none=True)
+    k = len(micro_batches)
+    for X, y in micro_batches:
+        with torch.amp.autocast(
+            device_type=X.device.type, dtype=amp_dtype or torch.float32, enabled=amp_dtype is not None
+        ):
+            loss = loss_fn(model(X), y)
+        scaler.scale(loss / k).backward()
+    if max_norm is not None:
+        for optimizer in optimizers:
+            scaler.unscale_(optimizer)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    for optimizer in optimizers:
+        scaler.step(optimizer)
+    scaler.update()
+    return loss.item()
+'''),
+        ('backward inside the autocast block', '''
+def accumulate_step(model, micro_batches, loss_fn, optimizers, scaler, amp_dtype, max_norm=None):
+    for optimizer in optimizers:
+        optimizer.zero_grad(set_to_none=True)
+    k = len(micro_batches)
+    total = 0.0
+    for X, y in micro_batches:
+        with torch.amp.autocast(
+            device_type=X.device.type, dtype=amp_dtype or torch.float32, enabled=amp_dtype is not None
+        ):
+            loss = loss_fn(model(X), y) / k
+            scaler.scale(loss).backward()
+        total += loss.item()
+    if max_norm is not None:
+        for optimizer in optimizers:
+            scaler.unscale_(optimizer)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    for optimizer in optimizers:
+        scaler.step(optimizer)
+    scaler.update()
+    return total
+'''),
+        ('always autocasts to bfloat16 (ignores amp_dtype=None)', '''
+def accumulate_step(model, micro_batches, loss_fn, optimizers, scaler, amp_dtype, max_norm=None):
+    for optimizer in optimizers:
+        optimizer.zero_grad(set_to_none=True)
+    k = len(micro_batches)
+    total = 0.0
+    for X, y in micro_batches:
+        with torch.amp.autocast(device_type=X.device.type, dtype=torch.bfloat16):
+            loss = loss_fn(model(X), y) / k
+        scaler.scale(loss).backward()
+        total += loss.item()
+    if max_norm is not None:
+        for optimizer in optimizers:
+            scaler.unscale_(optimizer)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    for optimizer in optimizers:
+        scaler.step(optimizer)
+    scaler.update()
+    return total
+'''),
+        ('no zero_grad at all (stale gradients are added in)', '''
+def accumulate_step(model, micro_batches, loss_fn, optimizers, scaler, amp_dtype, max_norm=None):
+    k = len(micro_batches)
+    total = 0.0
+    for X, y in micro_batches:
+        with torch.amp.autocast(
+            device_type=X.device.type, dtype=amp_dtype or torch.float32, enabled=amp_dtype is not None
+        ):
+            loss = loss_fn(model(X), y) / k
+        scaler.scale(loss).backward()
+        total += loss.item()
+    if max_norm is not None:
+        for optimizer in optimizers:
+            scaler.unscale_(optimizer)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    for optimizer in optimizers:
+        scaler.step(optimizer)
+    scaler.update()
+    return total
+'''),
+    ],
     'layout_strides': [
         ('contiguous strides whatever the order', '''
 def layout_strides(shape, order):
