@@ -243,7 +243,9 @@ def build(course_root: Path) -> list[Fixture]:
         "a segfault in the first answer (ctypes: reviewed)",
         reviewed=True,
     )
-    bomb = "_hog = []\nwhile True:\n    _hog.append(bytearray(256 * 1024 * 1024))\n"
+    # torch.empty reserves address space without touching it: the limit is reached in well under a
+    # second however loaded the machine is (zero-filled bytearrays took over 20 s at load 19).
+    bomb = "_hog = []\nwhile True:\n    _hog.append(torch.empty(64 * 1024 * 1024))\n"
     add(
         "memory_bomb",
         _notebook(right, {first: bomb}),
