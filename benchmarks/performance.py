@@ -14,6 +14,7 @@ import copy
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import torch
 from torch import nn
@@ -83,29 +84,13 @@ def run(ctx: Context) -> list[Figure]:
 
     compile_models = not ctx.smoke  # compilation costs seconds to minutes: not in smoke mode
     how = "torch.compile (Inductor)" if compile_models else "eager (smoke: no compile)"
-    compiled_fn: Callable = model
-    compile_s = 0.0
-    if compile_models:
-        torch._dynamo.reset()
-        with torch.inference_mode():
-            result = compile_or_eager(model, lambda f: f(xb), dynamic=False)
-        if not result.ok:
-            raise RuntimeError(f"torch.compile failed: {result.error}")
-        compiled_fn, compile_s = result.fn, result.seconds
-        ctx.log(f"  inference graph compiled in {compile_s:.1f} s")
-
+    compiled_fn, compile_s = _compiled_inference(ctx, model, xb, compile_models)
     with tempfile.TemporaryDirectory() as tmp:
         session = onnx_session(model, xb, Path(tmp) / "small_cnn.onnx")
-    x_np = xb.numpy()
-    with torch.inference_mode():
-        eager_logits = torch.cat([model(b) for b in X_test.split(500)])
-    ort_logits = torch.cat(
-        [torch.from_numpy(session.run(None, {"images": b.numpy()})[0]) for b in X_test.split(500)]
-    )
-    max_diff = (ort_logits - eager_logits).abs().max().item()
-    agree = 100.0 * (ort_logits.argmax(1) == eager_logits.argmax(1)).float().mean().item()
+    max_diff, agree = _ort_vs_eager(model, session, X_test)
 
     calls = ctx.pick(10, 2)
+    x_np = xb.numpy()
     with torch.inference_mode():
         fns = {
             "eager": lambda: model(xb),
@@ -130,7 +115,57 @@ def run(ctx: Context) -> list[Figure]:
         f"threads; compiled = {how}; interleaved repeats. On a CPU a training"
         " speed-up is not guaranteed: read the ratio, not a promise"
     )
+    ort_note = (
+        f"{len(X_test)} Fashion-MNIST test images ({source.kind}); the predicted classes agree "
+        f"on {agree:.2f}% of them"
+    )
     return [
+        *_inference_figures(times, compile_s, how, timing_note),
+        *_training_figures(train_times, train_compile_s, train_note),
+        Figure(
+            "performance.ort_max_abs_diff",
+            "max |ONNX Runtime - eager| logit, in millionths",
+            "1e-6",
+            [1e6 * max_diff],
+            Target("<=", 100.0),
+            ort_note,
+        ),
+    ]
+
+
+def _compiled_inference(
+    ctx: Context, model: nn.Module, xb: torch.Tensor, compile_models: bool
+) -> tuple[Callable, float]:
+    """The model compiled for inference (compiled now, on ``xb``) and the seconds it took; the
+    eager model and 0 when not ``compile_models``."""
+    if not compile_models:
+        return model, 0.0
+    torch._dynamo.reset()
+    with torch.inference_mode():
+        result = compile_or_eager(model, lambda f: f(xb), dynamic=False)
+    if not result.ok:
+        raise RuntimeError(f"torch.compile failed: {result.error}")
+    ctx.log(f"  inference graph compiled in {result.seconds:.1f} s")
+    return result.fn, result.seconds
+
+
+def _ort_vs_eager(model: nn.Module, session: Any, X: torch.Tensor) -> tuple[float, float]:
+    """The largest |ONNX Runtime - eager| logit on ``X``, and the percent of equal predictions."""
+    with torch.inference_mode():
+        eager_logits = torch.cat([model(b) for b in X.split(500)])
+    ort_logits = torch.cat(
+        [torch.from_numpy(session.run(None, {"images": b.numpy()})[0]) for b in X.split(500)]
+    )
+    max_diff = (ort_logits - eager_logits).abs().max().item()
+    agree = 100.0 * (ort_logits.argmax(1) == eager_logits.argmax(1)).float().mean().item()
+    return max_diff, agree
+
+
+def _inference_figures(
+    times: dict[str, list[float]], compile_s: float, how: str, timing_note: str
+) -> list[Figure]:
+    """The speed-ups over eager, each latency, and the inference compile time."""
+    figures = [
         Figure(
             "performance.ort_speedup",
             f"eager / ONNX Runtime latency, batch {BATCH}, CPU",
@@ -147,30 +182,19 @@ def run(ctx: Context) -> list[Figure]:
             Target(">=", 1.2),
             timing_note,
         ),
-        Figure(
-            "performance.latency_eager_ms",
-            f"eager latency, batch {BATCH}, CPU",
-            "ms",
-            [1e3 * t for t in times["eager"]],
-            None,
-            timing_note,
-        ),
-        Figure(
-            "performance.latency_compiled_ms",
-            f"compiled latency, batch {BATCH}, CPU",
-            "ms",
-            [1e3 * t for t in times["compiled"]],
-            None,
-            timing_note,
-        ),
-        Figure(
-            "performance.latency_ort_ms",
-            f"ONNX Runtime latency, batch {BATCH}, CPU",
-            "ms",
-            [1e3 * t for t in times["ort"]],
-            None,
-            timing_note,
-        ),
+    ]
+    for name, label in (("eager", "eager"), ("compiled", "compiled"), ("ort", "ONNX Runtime")):
+        figures.append(
+            Figure(
+                f"performance.latency_{name}_ms",
+                f"{label} latency, batch {BATCH}, CPU",
+                "ms",
+                [1e3 * t for t in times[name]],
+                None,
+                timing_note,
+            )
+        )
+    figures.append(
         Figure(
             "performance.compile_seconds",
             "first call of the compiled model (inference graph compilation)",
@@ -178,7 +202,16 @@ def run(ctx: Context) -> list[Figure]:
             [compile_s],
             None,
             f"{how}, batch {BATCH}, CPU; depends on the Inductor cache (cold or warm)",
-        ),
+        )
+    )
+    return figures
+
+
+def _training_figures(
+    train_times: dict[str, list[float]], train_compile_s: float, train_note: str
+) -> list[Figure]:
+    """The compiled training step's speed-up over eager, and its compile time."""
+    return [
         Figure(
             "performance.train_compile_speedup",
             f"eager / compiled training step, batch {BATCH}, CPU",
@@ -194,14 +227,5 @@ def run(ctx: Context) -> list[Figure]:
             [train_compile_s],
             None,
             train_note,
-        ),
-        Figure(
-            "performance.ort_max_abs_diff",
-            "max |ONNX Runtime - eager| logit, in millionths",
-            "1e-6",
-            [1e6 * max_diff],
-            Target("<=", 100.0),
-            f"{len(X_test)} Fashion-MNIST test images ({source.kind}); the predicted classes agree "
-            f"on {agree:.2f}% of them",
         ),
     ]

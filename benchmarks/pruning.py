@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import time
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
@@ -106,6 +107,29 @@ def _latencies(
         return interleaved_latencies(fns, repeats, calls)
 
 
+@dataclass
+class _Pruned:
+    """A pruned and fine-tuned copy of the dense model, with its accuracy right after the cut
+    and after fine-tuning, and the fine-tuning's seconds."""
+
+    model: nn.Module
+    acc_cut: float
+    acc: float
+    seconds: float
+
+
+@dataclass
+class _Comparison:
+    """What the figures' labels and notes share: the dense accuracy, the latencies, the texts."""
+
+    acc_dense: float
+    times: dict[str, list[float]]
+    mode: str  # compiled or eager
+    timing_note: str
+    tuned: str  # how both variants were fine-tuned
+    data: str  # which test images, which model
+
+
 def run(ctx: Context) -> list[Figure]:
     """Prune the trained SmallCNN both ways, fine-tune, and compare latency and accuracy."""
     dense, origin = reference_small_cnn(ctx)
@@ -117,27 +141,13 @@ def run(ctx: Context) -> list[Figure]:
     acc_dense = percent_correct(dense, X_test, y_test)
     ctx.log(f"  {origin}; data: {source}; dense accuracy {acc_dense:.2f}%")
 
-    sparse = copy.deepcopy(dense)
-    prune.global_unstructured(
-        _prunable(sparse), pruning_method=prune.L1Unstructured, amount=SPARSITY
-    )
-    acc_sparse_cut = percent_correct(sparse, X_test, y_test)
-    _fine_tune(sparse, X_train, y_train, steps)  # masks in place: pruned weights stay zero
-    for module, name in _prunable(sparse):
-        prune.remove(module, name)
-    acc_sparse = percent_correct(sparse, X_test, y_test)
-    zeros = sum((m.weight == 0).sum().item() for m, _ in _prunable(sparse))
-    sparsity = zeros / sum(m.weight.numel() for m, _ in _prunable(sparse))
-
-    width = dense.features[0].out_channels
-    small = _shrink(_shrink(dense, 0, round(KEEP * width)), 4, round(KEEP * 2 * width))
-    acc_small_cut = percent_correct(small, X_test, y_test)
-    tune_seconds = _fine_tune(small, X_train, y_train, steps)
-    acc_small = percent_correct(small, X_test, y_test)
-    ctx.log(f"  fine-tuned the structured model in {tune_seconds:.1f} s ({steps} steps)")
+    test = (X_test, y_test)
+    sparse, sparsity = _unstructured(dense, X_train, y_train, steps, test)
+    small = _structured(dense, X_train, y_train, steps, test)
+    ctx.log(f"  fine-tuned the structured model in {small.seconds:.1f} s ({steps} steps)")
 
     calls = ctx.pick(10, 2)
-    models = {"dense": dense, "sparse": sparse, "small": small}
+    models = {"dense": dense, "sparse": sparse.model, "small": small.model}
     mode = ctx.pick("compiled", "eager")
     times = _latencies(models, X_test[:BATCH], ctx.n_repeats, calls, compiled=not ctx.smoke)
     timing_note = (
@@ -146,45 +156,95 @@ def run(ctx: Context) -> list[Figure]:
     )
     tuned = f"{steps} AdamW steps of batch 128 on the {len(X_train)} training images"
     data = f"{len(X_test)} Fashion-MNIST test images ({source.kind}), {origin}"
-    p_dense, p_small = count_parameters(dense), count_parameters(small)
-    channels = f"{small.features[0].out_channels}/{width}, {small.features[4].out_channels}/"
-    channels += f"{2 * width}"
+    shared = _Comparison(acc_dense, times, mode, timing_note, tuned, data)
+    return [
+        *_unstructured_figures(shared, sparse, sparsity),
+        *_structured_figures(shared, dense, small, steps, ctx.device.type),
+        *_latency_figures(shared),
+    ]
+
+
+def _unstructured(
+    dense: nn.Module, X: torch.Tensor, y: torch.Tensor, steps: int, test: tuple[torch.Tensor, ...]
+) -> tuple[_Pruned, float]:
+    """Global L1 pruning to SPARSITY, fine-tuned with the masks, then ``prune.remove``; and the
+    fraction of conv/Linear weights that are zero after it."""
+    sparse = copy.deepcopy(dense)
+    prune.global_unstructured(
+        _prunable(sparse), pruning_method=prune.L1Unstructured, amount=SPARSITY
+    )
+    acc_cut = percent_correct(sparse, *test)
+    seconds = _fine_tune(sparse, X, y, steps)  # masks in place: pruned weights stay zero
+    for module, name in _prunable(sparse):
+        prune.remove(module, name)
+    acc = percent_correct(sparse, *test)
+    zeros = sum((m.weight == 0).sum().item() for m, _ in _prunable(sparse))
+    sparsity = zeros / sum(m.weight.numel() for m, _ in _prunable(sparse))
+    return _Pruned(sparse, acc_cut, acc, seconds), sparsity
+
+
+def _structured(
+    dense: SmallCNN, X: torch.Tensor, y: torch.Tensor, steps: int, test: tuple[torch.Tensor, ...]
+) -> _Pruned:
+    """Each conv layer cut to KEEP of its channels (largest L1 filter norm), then fine-tuned."""
+    width = dense.features[0].out_channels
+    small = _shrink(_shrink(dense, 0, round(KEEP * width)), 4, round(KEEP * 2 * width))
+    acc_cut = percent_correct(small, *test)
+    seconds = _fine_tune(small, X, y, steps)
+    return _Pruned(small, acc_cut, percent_correct(small, *test), seconds)
+
+
+def _unstructured_figures(c: _Comparison, sparse: _Pruned, sparsity: float) -> list[Figure]:
+    """The 90%-sparse model's speed-up (about none) and accuracy drop."""
     return [
         Figure(
             "pruning.unstructured_speedup",
-            f"dense / {SPARSITY:.0%}-sparse (unstructured) latency, batch {BATCH}, CPU, {mode}",
+            f"dense / {SPARSITY:.0%}-sparse (unstructured) latency, batch {BATCH}, CPU, {c.mode}",
             "x",
-            ratio_samples(list(zip(times["dense"], times["sparse"], strict=True))),
+            ratio_samples(list(zip(c.times["dense"], c.times["sparse"], strict=True))),
             None,
-            f"{timing_note}; about 1x is expected: dense kernels multiply the zeros too "
+            f"{c.timing_note}; about 1x is expected: dense kernels multiply the zeros too "
             f"(weight sparsity {sparsity:.3f} after prune.remove)",
         ),
         Figure(
             "pruning.unstructured_accuracy_drop",
             f"dense - {SPARSITY:.0%}-sparse accuracy, after fine-tuning with masks",
             "points",
-            [acc_dense - acc_sparse],
+            [c.acc_dense - sparse.acc],
             None,
-            f"{data}; global L1 pruning then {tuned} with the masks, then prune.remove; "
-            f"dense {acc_dense:.2f}%, sparse {acc_sparse_cut:.2f}% before and "
-            f"{acc_sparse:.2f}% after fine-tuning",
+            f"{c.data}; global L1 pruning then {c.tuned} with the masks, then prune.remove; "
+            f"dense {c.acc_dense:.2f}%, sparse {sparse.acc_cut:.2f}% before and "
+            f"{sparse.acc:.2f}% after fine-tuning",
         ),
+    ]
+
+
+def _structured_figures(
+    c: _Comparison, dense: SmallCNN, small: _Pruned, steps: int, device_type: str
+) -> list[Figure]:
+    """The channel-pruned model's speed-up, accuracy drop, size and fine-tuning time."""
+    width = dense.features[0].out_channels
+    p_dense, p_small = count_parameters(dense), count_parameters(small.model)
+    features = small.model.features
+    channels = f"{features[0].out_channels}/{width}, {features[4].out_channels}/{2 * width}"
+    return [
         Figure(
             "pruning.structured_speedup",
-            f"dense / channel-pruned latency (keep {KEEP:.0%}), batch {BATCH}, CPU, {mode}",
+            f"dense / channel-pruned latency (keep {KEEP:.0%}), batch {BATCH}, CPU, {c.mode}",
             "x",
-            ratio_samples(list(zip(times["dense"], times["small"], strict=True))),
+            ratio_samples(list(zip(c.times["dense"], c.times["small"], strict=True))),
             Target(">=", 2.0),
-            f"{timing_note}; channels kept (largest L1 filter norm): {channels}",
+            f"{c.timing_note}; channels kept (largest L1 filter norm): {channels}",
         ),
         Figure(
             "pruning.structured_accuracy_drop",
             f"dense - channel-pruned accuracy (keep {KEEP:.0%}), after fine-tuning",
             "points",
-            [acc_dense - acc_small],
+            [c.acc_dense - small.acc],
             Target("<=", 1.0),
-            f"{data}; {tuned}; dense {acc_dense:.2f}%, pruned {acc_small_cut:.2f}% right after "
-            f"the cut and {acc_small:.2f}% after fine-tuning (the dense model is not fine-tuned)",
+            f"{c.data}; {c.tuned}; dense {c.acc_dense:.2f}%, pruned {small.acc_cut:.2f}% right "
+            f"after the cut and {small.acc:.2f}% after fine-tuning (the dense model is not "
+            "fine-tuned)",
         ),
         Figure(
             "pruning.structured_param_ratio",
@@ -196,26 +256,32 @@ def run(ctx: Context) -> list[Figure]:
         ),
         Figure(
             "pruning.structured_fine_tune_seconds",
-            f"fine-tuning the channel-pruned model ({steps} steps, {ctx.device.type})",
+            f"fine-tuning the channel-pruned model ({steps} steps, {device_type})",
             "s",
-            [tune_seconds],
+            [small.seconds],
             None,
-            f"{tuned}, on {ctx.device.type}; one run (not repeated)",
+            f"{c.tuned}, on {device_type}; one run (not repeated)",
         ),
+    ]
+
+
+def _latency_figures(c: _Comparison) -> list[Figure]:
+    """The dense and the channel-pruned latencies."""
+    return [
         Figure(
             "pruning.latency_dense_ms",
-            f"dense latency, batch {BATCH}, CPU, {mode}",
+            f"dense latency, batch {BATCH}, CPU, {c.mode}",
             "ms",
-            [1e3 * t for t in times["dense"]],
+            [1e3 * t for t in c.times["dense"]],
             None,
-            timing_note,
+            c.timing_note,
         ),
         Figure(
             "pruning.latency_structured_ms",
-            f"channel-pruned latency (keep {KEEP:.0%}), batch {BATCH}, CPU, {mode}",
+            f"channel-pruned latency (keep {KEEP:.0%}), batch {BATCH}, CPU, {c.mode}",
             "ms",
-            [1e3 * t for t in times["small"]],
+            [1e3 * t for t in c.times["small"]],
             None,
-            timing_note,
+            c.timing_note,
         ),
     ]

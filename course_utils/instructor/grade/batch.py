@@ -69,7 +69,7 @@ def find_submissions(config: CourseConfig, assignment: str, source: Path | None)
         for path in sorted(source.glob("*.ipynb")):
             found[path.stem] = path
         return found
-    submitted = config.root / "submitted"
+    submitted = config.submitted
     for student_dir in sorted(submitted.iterdir()) if submitted.is_dir() else []:
         path = student_dir / assignment / f"{assignment}.ipynb"
         if path.is_file():
@@ -142,101 +142,151 @@ def grade_class(
             "bubblewrap is not available, so student code would run unsandboxed; install it "
             "(apt-get install bubblewrap) or pass --allow-unsandboxed on a throw-away machine"
         )
-    limits = limits or sandbox.Limits()
-    output = output or config.root / "autograded"
-    threads = max(1, (os.cpu_count() or 1) // max(1, jobs))
-    use_uids = caps.sandboxed and caps.is_root and caps.setpriv is not None
-    slots: queue.Queue[int] = queue.Queue()
-    for slot in range(jobs):
-        slots.put(slot)
-    workdir = Path(tempfile.mkdtemp(prefix="course-grade-"))
-    os.chmod(workdir, 0o711)
+    runner = _Runner(
+        assignment, source, release, output or config.autograded,
+        limits or sandbox.Limits(), caps, jobs=jobs, reviewed=reviewed, progress=progress,
+    )  # fmt: skip
     start = time.monotonic()
-
-    timeouts: dict[str, float] = {}
-
-    def one(item: tuple[int, str, Path]) -> Result:
-        number, student, path = item
-        slot = slots.get()
-        try:
-            job_dir = workdir / (f"j{number:04d}" if number >= 0 else "reference")
-            out_dir = output / student / assignment if number >= 0 else job_dir / "out"
-            job_dir.mkdir(mode=0o700)
-            copy = job_dir / "submission.ipynb"
-            shutil.copyfile(path, copy)  # graded from a copy: the original is never touched
-            job = {
-                "student": student,
-                "source": str(source),
-                "release": str(release),
-                "submission": str(copy),
-                "scratch": str(workdir / f"s{number:04d}" if number >= 0 else workdir / "sref"),
-                "workdir": str(job_dir),
-                "out": str(job_dir),
-                "uid": sandbox.slot_uid(slot) if use_uids else None,
-                "limits": asdict(limits),
-                "caps": asdict(caps),
-                "env": grading_env(workdir / ("sref" if number < 0 else f"s{number:04d}"), threads),
-                "cell_timeouts": timeouts,
-                "reviewed": sorted(reviewed),
-                "data": [str(p) for p in data_folders()],
-            }
-            (job_dir / "job.json").write_text(json.dumps(job), encoding="utf-8")
-            try:  # a warm worker process (imports paid once per worker, not per student)
-                workers.submit(run_job, str(job_dir / "job.json")).result(
-                    timeout=limits.wall_seconds + 300
-                )
-            except (BrokenProcessPool, OSError):  # the pool broke: this job gets its own process
-                with (job_dir / "grader.log").open("a") as log:
-                    subprocess.run(
-                        [sys.executable, "-m", "course_utils.instructor.grade.executor",
-                         str(job_dir / "job.json")],
-                        stdout=log, stderr=subprocess.STDOUT, check=False,
-                        timeout=limits.wall_seconds + 300,
-                    )  # fmt: skip
-            result_file = job_dir / "result.json"
-            if result_file.is_file():
-                result = Result.from_json(json.loads(result_file.read_text(encoding="utf-8")))
-            else:
-                tail = (job_dir / "grader.log").read_text(errors="replace")[-500:]
-                result = zero_result(student, _read(source), GRADER, f"no result: {tail}")
-            out_dir.mkdir(parents=True, exist_ok=True)
-            if (job_dir / "executed.ipynb").is_file():
-                shutil.copyfile(job_dir / "executed.ipynb", out_dir / f"{assignment}.ipynb")
-            (out_dir / "grading.json").write_text(
-                json.dumps(result.to_json(), indent=1), encoding="utf-8"
-            )
-        except Exception as err:  # noqa: BLE001 - one student's grading failure is recorded
-            result = zero_result(student, _read(source), GRADER, f"{type(err).__name__}: {err}")
-        finally:
-            slots.put(slot)
-        if progress and number >= 0:
-            progress(result)
-        return result
-
     items = [(n, s, p) for n, (s, p) in enumerate(sorted(submissions.items()))]
-    spawn = multiprocessing.get_context("spawn")  # no forked copies of this process's threads
-    workers = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=spawn)
     try:
         if reference:
-            batch.reference = one((-1, REFERENCE, source))
-            ref = batch.reference
-            if ref.status != "graded" or ref.score != ref.max_score:
-                raise GradingError(
-                    f"the reference solution ({source}) scored {ref.score:g}/{ref.max_score:g} "
-                    f"in the grading sandbox ({ref.status}: {ref.reason or ref.notes}): fix the "
-                    "environment (data, packages, limits) before grading students"
-                )
-            timeouts.update(cell_timeouts(ref, limits.cell_timeout))
-            batch.timeouts = dict(timeouts)
+            batch.reference = runner.reference()
+            batch.timeouts = dict(runner.timeouts)
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            for result in pool.map(one, items):
+            for result in pool.map(runner.one, items):
                 batch.results[result.student] = result
     finally:
-        workers.shutdown(cancel_futures=True)
-        if not os.environ.get("COURSE_GRADE_KEEP"):  # debugging: keep logs and jobs
-            shutil.rmtree(workdir, ignore_errors=True)
+        runner.close()
     batch.seconds = round(time.monotonic() - start, 2)
     return batch
+
+
+class _Runner:
+    """The jobs of one batch: one folder each in a private work folder, graded in warm worker
+    processes, at most ``jobs`` at once (each slot with its own sandbox uid when root)."""
+
+    def __init__(
+        self,
+        assignment: str,
+        source: Path,
+        release: Path,
+        output: Path,
+        limits: sandbox.Limits,
+        caps: sandbox.Capabilities,
+        *,
+        jobs: int,
+        reviewed: frozenset[str],
+        progress: Callable[[Result], None] | None,
+    ) -> None:
+        self.assignment, self.source, self.release, self.output = (
+            assignment,
+            source,
+            release,
+            output,
+        )
+        self.limits, self.caps, self.reviewed, self.progress = limits, caps, reviewed, progress
+        self.threads = max(1, (os.cpu_count() or 1) // max(1, jobs))
+        self.use_uids = caps.sandboxed and caps.is_root and caps.setpriv is not None
+        self.slots: queue.Queue[int] = queue.Queue()
+        for slot in range(jobs):
+            self.slots.put(slot)
+        self.workdir = Path(tempfile.mkdtemp(prefix="course-grade-"))
+        os.chmod(self.workdir, 0o711)
+        self.timeouts: dict[str, float] = {}  # each cell's limit, once the reference has run
+        spawn = multiprocessing.get_context("spawn")  # no forked copies of this process's threads
+        self.workers = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=spawn)
+
+    def reference(self) -> Result:
+        """Grade the source notebook itself: full marks, or the environment is broken."""
+        ref = self.one((-1, REFERENCE, self.source))
+        if ref.status != "graded" or ref.score != ref.max_score:
+            raise GradingError(
+                f"the reference solution ({self.source}) scored {ref.score:g}/{ref.max_score:g} "
+                f"in the grading sandbox ({ref.status}: {ref.reason or ref.notes}): fix the "
+                "environment (data, packages, limits) before grading students"
+            )
+        self.timeouts.update(cell_timeouts(ref, self.limits.cell_timeout))
+        return ref
+
+    def one(self, item: tuple[int, str, Path]) -> Result:
+        """Grade one submission (``number`` -1: the reference) in a free slot."""
+        number, student, path = item
+        slot = self.slots.get()
+        try:
+            job_dir = self.workdir / (f"j{number:04d}" if number >= 0 else "reference")
+            out_dir = self.output / student / self.assignment if number >= 0 else job_dir / "out"
+            self._write_job(job_dir, number, student, path, slot)
+            self._run(job_dir)
+            result = self._collect(job_dir, out_dir, student)
+        except Exception as err:  # noqa: BLE001 - one student's grading failure is recorded
+            result = zero_result(
+                student, _read(self.source), GRADER, f"{type(err).__name__}: {err}"
+            )
+        finally:
+            self.slots.put(slot)
+        if self.progress and number >= 0:
+            self.progress(result)
+        return result
+
+    def _write_job(self, job_dir: Path, number: int, student: str, path: Path, slot: int) -> None:
+        """The job's folder: a copy of the submission and ``job.json`` (what the executor reads)."""
+        job_dir.mkdir(mode=0o700)
+        copy = job_dir / "submission.ipynb"
+        shutil.copyfile(path, copy)  # graded from a copy: the original is never touched
+        scratch = self.workdir / (f"s{number:04d}" if number >= 0 else "sref")
+        job = {
+            "student": student,
+            "source": str(self.source),
+            "release": str(self.release),
+            "submission": str(copy),
+            "scratch": str(scratch),
+            "workdir": str(job_dir),
+            "out": str(job_dir),
+            "uid": sandbox.slot_uid(slot) if self.use_uids else None,
+            "limits": asdict(self.limits),
+            "caps": asdict(self.caps),
+            "env": grading_env(scratch, self.threads),
+            "cell_timeouts": self.timeouts,
+            "reviewed": sorted(self.reviewed),
+            "data": [str(p) for p in data_folders()],
+        }
+        (job_dir / "job.json").write_text(json.dumps(job), encoding="utf-8")
+
+    def _run(self, job_dir: Path) -> None:
+        """Run the job in a warm worker process (imports paid once per worker, not per student)."""
+        timeout = self.limits.wall_seconds + 300
+        try:
+            self.workers.submit(run_job, str(job_dir / "job.json")).result(timeout=timeout)
+        except (BrokenProcessPool, OSError):  # the pool broke: this job gets its own process
+            with (job_dir / "grader.log").open("a") as log:
+                subprocess.run(
+                    [sys.executable, "-m", "course_utils.instructor.grade.executor",
+                     str(job_dir / "job.json")],
+                    stdout=log, stderr=subprocess.STDOUT, check=False, timeout=timeout,
+                )  # fmt: skip
+
+    def _collect(self, job_dir: Path, out_dir: Path, student: str) -> Result:
+        """The job's result (a grader error when it wrote none), copied to ``out_dir`` with the
+        executed notebook."""
+        result_file = job_dir / "result.json"
+        if result_file.is_file():
+            result = Result.from_json(json.loads(result_file.read_text(encoding="utf-8")))
+        else:
+            tail = (job_dir / "grader.log").read_text(errors="replace")[-500:]
+            result = zero_result(student, _read(self.source), GRADER, f"no result: {tail}")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if (job_dir / "executed.ipynb").is_file():
+            shutil.copyfile(job_dir / "executed.ipynb", out_dir / f"{self.assignment}.ipynb")
+        (out_dir / "grading.json").write_text(
+            json.dumps(result.to_json(), indent=1), encoding="utf-8"
+        )
+        return result
+
+    def close(self) -> None:
+        """Stop the worker processes; remove the work folder (kept with COURSE_GRADE_KEEP)."""
+        self.workers.shutdown(cancel_futures=True)
+        if not os.environ.get("COURSE_GRADE_KEEP"):  # debugging: keep logs and jobs
+            shutil.rmtree(self.workdir, ignore_errors=True)
 
 
 def _read(path: Path):  # returns a NotebookNode

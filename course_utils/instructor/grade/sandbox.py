@@ -140,31 +140,46 @@ def kernel_command(
     inner = [python, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
     inner = ["/usr/bin/env", "-i", *(f"{k}={v}" for k, v in sorted(env.items())), *inner]
     if caps.prlimit:
-        inner = [
-            caps.prlimit,
-            # Soft limit first (SIGXCPU, reported as the CPU-time limit), SIGKILL 5 s later.
-            f"--cpu={limits.cpu_seconds}:{limits.cpu_seconds + 5}",
-            f"--as={limits.memory_bytes if limits.memory_bytes > 0 else 'unlimited'}",
-            f"--nproc={limits.processes}",
-            f"--fsize={limits.file_bytes}",
-            "--core=0",
-            "--",
-            *inner,
-        ]
+        inner = _with_rlimits(caps.prlimit, limits, inner)
     if uid is not None and caps.setpriv:
-        inner = [
-            caps.setpriv,
-            f"--reuid={uid}",
-            f"--regid={uid}",
-            "--clear-groups",
-            "--inh-caps=-all",
-            "--bounding-set=-all",
-            "--no-new-privs",
-            *inner,
-        ]
+        inner = _as_uid(caps.setpriv, uid, inner)
     if not caps.bwrap:
         return inner
-    argv = [caps.bwrap, "--die-with-parent", "--new-session"]
+    return _bubblewrap(caps.bwrap, scratch, uid, data or []) + inner
+
+
+def _with_rlimits(prlimit: str, limits: Limits, inner: list[str]) -> list[str]:
+    """``inner`` under prlimit's CPU-time, address-space, process and file-size limits."""
+    return [
+        prlimit,
+        # Soft limit first (SIGXCPU, reported as the CPU-time limit), SIGKILL 5 s later.
+        f"--cpu={limits.cpu_seconds}:{limits.cpu_seconds + 5}",
+        f"--as={limits.memory_bytes if limits.memory_bytes > 0 else 'unlimited'}",
+        f"--nproc={limits.processes}",
+        f"--fsize={limits.file_bytes}",
+        "--core=0",
+        "--",
+        *inner,
+    ]
+
+
+def _as_uid(setpriv: str, uid: int, inner: list[str]) -> list[str]:
+    """``inner`` as ``uid``, with no groups, no capabilities and no new privileges."""
+    return [
+        setpriv,
+        f"--reuid={uid}",
+        f"--regid={uid}",
+        "--clear-groups",
+        "--inh-caps=-all",
+        "--bounding-set=-all",
+        "--no-new-privs",
+        *inner,
+    ]
+
+
+def _bubblewrap(bwrap: str, scratch: Path, uid: int | None, data: list[Path]) -> list[str]:
+    """bubblewrap's argv up to ``--``: new namespaces, read-only system, writable scratch."""
+    argv = [bwrap, "--die-with-parent", "--new-session"]
     argv += ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts"]
     if uid is None:  # unprivileged: bubblewrap needs a user namespace for its mounts
         argv += ["--unshare-user"]
@@ -172,6 +187,25 @@ def kernel_command(
     # /tmp before every other mount: the course (its venv), the data or the scratch folder may
     # live under /tmp (a CI clone does), and later mounts must land on top of it, not under it.
     argv += ["--bind", str(scratch / "tmp"), "/tmp"]
+    argv += _system_links()
+    made: set[Path] = set()
+    mounts = [Path(d) for d in _SYSTEM_DIRS if Path(d).is_dir()] + readable_roots()
+    mounts += [p for p in data if p.is_dir()]
+    for path in mounts:
+        argv += _make_parents(path, made, skip=("/usr",))
+        argv += ["--ro-bind", str(path), str(path)]
+    for file in _SYSTEM_FILES:
+        if Path(file).exists():
+            argv += ["--ro-bind", file, file]
+    argv += _make_parents(scratch, made)
+    argv += ["--bind", str(scratch), str(scratch)]
+    argv += ["--chdir", str(scratch), "--"]
+    return argv
+
+
+def _system_links() -> list[str]:
+    """/bin, /sbin and the /lib folders, as this system has them (links or read-only dirs)."""
+    argv: list[str] = []
     for link, target in (("/bin", "usr/bin"), ("/sbin", "usr/sbin")):
         argv += ["--symlink", target, link]
     for name in ("lib", "lib32", "lib64", "libx32"):
@@ -179,25 +213,17 @@ def kernel_command(
             argv += ["--symlink", os.readlink(f"/{name}"), f"/{name}"]
         elif Path(f"/{name}").is_dir():
             argv += ["--ro-bind", f"/{name}", f"/{name}"]
-    made: set[Path] = set()
-    mounts = [Path(d) for d in _SYSTEM_DIRS if Path(d).is_dir()] + readable_roots()
-    mounts += [p for p in data or [] if p.is_dir()]
-    for path in mounts:
-        for parent in _parents(path):
-            if parent not in made and str(parent) not in ("/usr",):
-                made.add(parent)
-                argv += ["--perms", "0755", "--dir", str(parent)]
-        argv += ["--ro-bind", str(path), str(path)]
-    for file in _SYSTEM_FILES:
-        if Path(file).exists():
-            argv += ["--ro-bind", file, file]
-    for parent in _parents(scratch):
-        if parent not in made:
+    return argv
+
+
+def _make_parents(path: Path, made: set[Path], skip: tuple[str, ...] = ()) -> list[str]:
+    """``--dir`` for each parent of ``path`` not made yet (nor in ``skip``); adds them to made."""
+    argv: list[str] = []
+    for parent in _parents(path):
+        if parent not in made and str(parent) not in skip:
             made.add(parent)
             argv += ["--perms", "0755", "--dir", str(parent)]
-    argv += ["--bind", str(scratch), str(scratch)]
-    argv += ["--chdir", str(scratch), "--"]
-    return argv + inner
+    return argv
 
 
 def prepare_scratch(scratch: Path, uid: int | None) -> None:
