@@ -42,7 +42,6 @@ SHARED_WITH_COURSE_UTILS: dict[str, str] = {
     "nn.BatchNorm2d(2 * width),": _IDIOM,
     "device = torch.device(device)": _IDIOM,
     'if device.type == "mps":': _IDIOM,
-    "for _ in range(warmup):": _IDIOM,
     "was_training = model.training": _IDIOM,
     "model.train(was_training)": _IDIOM,
     # 00_setup count_parameters == course_utils.bench.count_parameters
