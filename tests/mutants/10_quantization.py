@@ -549,5 +549,389 @@ def fake_quantize_ste(x, scale, zero_point, qmin, qmax):
     return x_hat.detach() + inside * (x - x.detach())
 """,
         ),
+        (
+            "no clamp: rounds to the grid but never saturates at qmin/qmax",
+            """
+def fake_quantize_ste(x, scale, zero_point, qmin, qmax):
+    q = torch.round(x * (1.0 / scale)) + zero_point
+    inside = ((q >= qmin) & (q <= qmax)).to(x.dtype)
+    x_hat = (q - zero_point) * scale
+    return x_hat.detach() + inside * (x - x.detach())
+""",
+        ),
+        (
+            "wrong zero-point sign: q = round(x / scale) - zero_point, x_hat = scale * (q + zp)",
+            """
+def fake_quantize_ste(x, scale, zero_point, qmin, qmax):
+    q = torch.round(x * (1.0 / scale)) - zero_point
+    inside = ((q >= qmin) & (q <= qmax)).to(x.dtype)
+    x_hat = (torch.clamp(q, qmin, qmax) + zero_point) * scale
+    return x_hat.detach() + inside * (x - x.detach())
+""",
+        ),
+    ],
+    "fold_batchnorm": [
+        (
+            "forgets eps: divides by sqrt(running_var)",
+            """
+def fold_batchnorm(conv, bn):
+    with torch.no_grad():
+        k = 1 / torch.sqrt(bn.running_var)
+        if bn.weight is not None:
+            k = k * bn.weight
+        bias = conv.bias if conv.bias is not None else torch.zeros_like(bn.running_mean)
+        new_bias = k * (bias - bn.running_mean)
+        if bn.bias is not None:
+            new_bias = new_bias + bn.bias
+        new_weight = conv.weight * k.reshape(-1, 1, 1, 1)
+    folded = copy.deepcopy(conv)
+    folded.weight = nn.Parameter(new_weight)
+    folded.bias = nn.Parameter(new_bias)
+    return folded
+""",
+        ),
+        (
+            "bias ignores the running mean: k * bias + beta",
+            """
+def fold_batchnorm(conv, bn):
+    with torch.no_grad():
+        k = torch.rsqrt(bn.running_var + bn.eps)
+        if bn.weight is not None:
+            k = k * bn.weight
+        bias = conv.bias if conv.bias is not None else torch.zeros_like(bn.running_mean)
+        new_bias = k * bias
+        if bn.bias is not None:
+            new_bias = new_bias + bn.bias
+        new_weight = conv.weight * k.reshape(-1, 1, 1, 1)
+    folded = copy.deepcopy(conv)
+    folded.weight = nn.Parameter(new_weight)
+    folded.bias = nn.Parameter(new_bias)
+    return folded
+""",
+        ),
+        (
+            "scales the weight along the input channels (k reshaped to (1, C, 1, 1))",
+            """
+def fold_batchnorm(conv, bn):
+    with torch.no_grad():
+        k = torch.rsqrt(bn.running_var + bn.eps)
+        if bn.weight is not None:
+            k = k * bn.weight
+        bias = conv.bias if conv.bias is not None else torch.zeros_like(bn.running_mean)
+        new_bias = k * (bias - bn.running_mean)
+        if bn.bias is not None:
+            new_bias = new_bias + bn.bias
+        new_weight = conv.weight * k.reshape(1, -1, 1, 1)
+    folded = copy.deepcopy(conv)
+    folded.weight = nn.Parameter(new_weight)
+    folded.bias = nn.Parameter(new_bias)
+    return folded
+""",
+        ),
+        (
+            "folds in place: rescales conv's own weight and bias and returns conv",
+            """
+def fold_batchnorm(conv, bn):
+    with torch.no_grad():
+        k = torch.rsqrt(bn.running_var + bn.eps)
+        if bn.weight is not None:
+            k = k * bn.weight
+        if conv.bias is None:
+            conv.bias = nn.Parameter(torch.zeros_like(bn.running_mean))
+        conv.bias.sub_(bn.running_mean).mul_(k)
+        if bn.bias is not None:
+            conv.bias.add_(bn.bias)
+        conv.weight.mul_(k.reshape(-1, 1, 1, 1))
+    return conv
+""",
+        ),
+        (
+            "assumes the conv has a bias (fails for bias=False)",
+            """
+def fold_batchnorm(conv, bn):
+    with torch.no_grad():
+        k = torch.rsqrt(bn.running_var + bn.eps)
+        if bn.weight is not None:
+            k = k * bn.weight
+        new_bias = k * (conv.bias - bn.running_mean)
+        if bn.bias is not None:
+            new_bias = new_bias + bn.bias
+        new_weight = conv.weight * k.reshape(-1, 1, 1, 1)
+    folded = copy.deepcopy(conv)
+    folded.weight = nn.Parameter(new_weight)
+    folded.bias = nn.Parameter(new_bias)
+    return folded
+""",
+        ),
+        (
+            "assumes an affine BatchNorm (bn.weight and bn.bias may be None)",
+            """
+def fold_batchnorm(conv, bn):
+    with torch.no_grad():
+        k = bn.weight * torch.rsqrt(bn.running_var + bn.eps)
+        bias = conv.bias if conv.bias is not None else torch.zeros_like(bn.running_mean)
+        new_bias = k * (bias - bn.running_mean) + bn.bias
+        new_weight = conv.weight * k.reshape(-1, 1, 1, 1)
+    folded = copy.deepcopy(conv)
+    folded.weight = nn.Parameter(new_weight)
+    folded.bias = nn.Parameter(new_bias)
+    return folded
+""",
+        ),
+        (
+            "a fresh nn.Conv2d(in, out, kernel_size): stride, padding, dilation, groups lost",
+            """
+def fold_batchnorm(conv, bn):
+    with torch.no_grad():
+        k = torch.rsqrt(bn.running_var + bn.eps)
+        if bn.weight is not None:
+            k = k * bn.weight
+        bias = conv.bias if conv.bias is not None else torch.zeros_like(bn.running_mean)
+        new_bias = k * (bias - bn.running_mean)
+        if bn.bias is not None:
+            new_bias = new_bias + bn.bias
+        new_weight = conv.weight * k.reshape(-1, 1, 1, 1)
+    folded = nn.Conv2d(conv.in_channels, conv.out_channels, conv.kernel_size)
+    folded.weight = nn.Parameter(new_weight)
+    folded.bias = nn.Parameter(new_bias)
+    return folded
+""",
+        ),
+        (
+            "calls torch.nn.utils.fusion.fuse_conv_bn_eval instead of folding by hand",
+            """
+def fold_batchnorm(conv, bn):
+    from torch.nn.utils.fusion import fuse_conv_bn_eval
+
+    return fuse_conv_bn_eval(copy.deepcopy(conv).eval(), copy.deepcopy(bn).eval())
+""",
+        ),
+    ],
+    "quantize_qat": [
+        (
+            "the PTQ recipe (is_qat forgotten): observers, no fake quantization while training",
+            """
+def quantize_qat(model, X, y, num_steps, batch_size=64, lr=1e-4, seed=0):
+    model = copy.deepcopy(model).train()
+    graph = torch.export.export(
+        model, (X[:2],), dynamic_shapes=({0: torch.export.Dim("batch")},)
+    ).module()
+    quantizer = X86InductorQuantizer()
+    quantizer.set_global(get_default_x86_inductor_quantization_config())
+    prepared = prepare_qat_pt2e(graph, quantizer)
+    optimizer = torch.optim.AdamW(prepared.parameters(), lr=lr)
+    generator = torch.Generator().manual_seed(seed)
+    for _ in range(num_steps):
+        index = torch.randint(0, len(X), (batch_size,), generator=generator)
+        loss = F.cross_entropy(prepared(X[index]), y[index])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    move_exported_model_to_eval(prepared)
+    return remove_unused_weights(convert_pt2e(prepared))
+""",
+        ),
+        (
+            "prepare_pt2e (the PTQ function, PTQ recipe) and then a training loop",
+            """
+def quantize_qat(model, X, y, num_steps, batch_size=64, lr=1e-4, seed=0):
+    model = copy.deepcopy(model).train()
+    graph = torch.export.export(
+        model, (X[:2],), dynamic_shapes=({0: torch.export.Dim("batch")},)
+    ).module()
+    quantizer = X86InductorQuantizer()
+    quantizer.set_global(get_default_x86_inductor_quantization_config())
+    prepared = prepare_pt2e(graph, quantizer)
+    optimizer = torch.optim.AdamW(prepared.parameters(), lr=lr)
+    generator = torch.Generator().manual_seed(seed)
+    for _ in range(num_steps):
+        index = torch.randint(0, len(X), (batch_size,), generator=generator)
+        loss = F.cross_entropy(prepared(X[index]), y[index])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    move_exported_model_to_eval(prepared)
+    return remove_unused_weights(convert_pt2e(prepared))
+""",
+        ),
+        (
+            "prepared.eval() instead of move_exported_model_to_eval (raises NotImplementedError)",
+            """
+def quantize_qat(model, X, y, num_steps, batch_size=64, lr=1e-4, seed=0):
+    model = copy.deepcopy(model).train()
+    graph = torch.export.export(
+        model, (X[:2],), dynamic_shapes=({0: torch.export.Dim("batch")},)
+    ).module()
+    quantizer = X86InductorQuantizer()
+    quantizer.set_global(get_default_x86_inductor_quantization_config(is_qat=True))
+    prepared = prepare_qat_pt2e(graph, quantizer)
+    optimizer = torch.optim.AdamW(prepared.parameters(), lr=lr)
+    generator = torch.Generator().manual_seed(seed)
+    for _ in range(num_steps):
+        index = torch.randint(0, len(X), (batch_size,), generator=generator)
+        loss = F.cross_entropy(prepared(X[index]), y[index])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    prepared.eval()
+    return remove_unused_weights(convert_pt2e(prepared))
+""",
+        ),
+        (
+            "forgets move_exported_model_to_eval: the int8 model still runs dropout",
+            """
+def quantize_qat(model, X, y, num_steps, batch_size=64, lr=1e-4, seed=0):
+    model = copy.deepcopy(model).train()
+    graph = torch.export.export(
+        model, (X[:2],), dynamic_shapes=({0: torch.export.Dim("batch")},)
+    ).module()
+    quantizer = X86InductorQuantizer()
+    quantizer.set_global(get_default_x86_inductor_quantization_config(is_qat=True))
+    prepared = prepare_qat_pt2e(graph, quantizer)
+    optimizer = torch.optim.AdamW(prepared.parameters(), lr=lr)
+    generator = torch.Generator().manual_seed(seed)
+    for _ in range(num_steps):
+        index = torch.randint(0, len(X), (batch_size,), generator=generator)
+        loss = F.cross_entropy(prepared(X[index]), y[index])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return remove_unused_weights(convert_pt2e(prepared))
+""",
+        ),
+        (
+            "the optimizer updates the caller's model, not the exported copy that gets converted",
+            """
+def quantize_qat(model, X, y, num_steps, batch_size=64, lr=1e-4, seed=0):
+    copied = copy.deepcopy(model).train()
+    graph = torch.export.export(
+        copied, (X[:2],), dynamic_shapes=({0: torch.export.Dim("batch")},)
+    ).module()
+    quantizer = X86InductorQuantizer()
+    quantizer.set_global(get_default_x86_inductor_quantization_config(is_qat=True))
+    prepared = prepare_qat_pt2e(graph, quantizer)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
+    generator = torch.Generator().manual_seed(seed)
+    for _ in range(num_steps):
+        index = torch.randint(0, len(X), (batch_size,), generator=generator)
+        loss = F.cross_entropy(prepared(X[index]), y[index])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    move_exported_model_to_eval(prepared)
+    return remove_unused_weights(convert_pt2e(prepared))
+""",
+        ),
+        (
+            "zero_grad between backward and step: every step applies a zero gradient",
+            """
+def quantize_qat(model, X, y, num_steps, batch_size=64, lr=1e-4, seed=0):
+    model = copy.deepcopy(model).train()
+    graph = torch.export.export(
+        model, (X[:2],), dynamic_shapes=({0: torch.export.Dim("batch")},)
+    ).module()
+    quantizer = X86InductorQuantizer()
+    quantizer.set_global(get_default_x86_inductor_quantization_config(is_qat=True))
+    prepared = prepare_qat_pt2e(graph, quantizer)
+    optimizer = torch.optim.AdamW(prepared.parameters(), lr=lr)
+    generator = torch.Generator().manual_seed(seed)
+    for _ in range(num_steps):
+        index = torch.randint(0, len(X), (batch_size,), generator=generator)
+        loss = F.cross_entropy(prepared(X[index]), y[index])
+        loss.backward()
+        optimizer.zero_grad()
+        optimizer.step()
+    move_exported_model_to_eval(prepared)
+    return remove_unused_weights(convert_pt2e(prepared))
+""",
+        ),
+        (
+            "exported without a dynamic batch dimension",
+            """
+def quantize_qat(model, X, y, num_steps, batch_size=64, lr=1e-4, seed=0):
+    model = copy.deepcopy(model).train()
+    graph = torch.export.export(model, (X[:batch_size],)).module()
+    quantizer = X86InductorQuantizer()
+    quantizer.set_global(get_default_x86_inductor_quantization_config(is_qat=True))
+    prepared = prepare_qat_pt2e(graph, quantizer)
+    optimizer = torch.optim.AdamW(prepared.parameters(), lr=lr)
+    generator = torch.Generator().manual_seed(seed)
+    for _ in range(num_steps):
+        index = torch.randint(0, len(X), (batch_size,), generator=generator)
+        loss = F.cross_entropy(prepared(X[index]), y[index])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    move_exported_model_to_eval(prepared)
+    return remove_unused_weights(convert_pt2e(prepared))
+""",
+        ),
+        (
+            "the same first batch every step instead of random batches of all of (X, y)",
+            """
+def quantize_qat(model, X, y, num_steps, batch_size=64, lr=1e-4, seed=0):
+    model = copy.deepcopy(model).train()
+    graph = torch.export.export(
+        model, (X[:2],), dynamic_shapes=({0: torch.export.Dim("batch")},)
+    ).module()
+    quantizer = X86InductorQuantizer()
+    quantizer.set_global(get_default_x86_inductor_quantization_config(is_qat=True))
+    prepared = prepare_qat_pt2e(graph, quantizer)
+    optimizer = torch.optim.AdamW(prepared.parameters(), lr=lr)
+    for _ in range(num_steps):
+        loss = F.cross_entropy(prepared(X[:batch_size]), y[:batch_size])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    move_exported_model_to_eval(prepared)
+    return remove_unused_weights(convert_pt2e(prepared))
+""",
+        ),
+        (
+            "leaves the unused float weights attached (the file is not smaller)",
+            """
+def quantize_qat(model, X, y, num_steps, batch_size=64, lr=1e-4, seed=0):
+    model = copy.deepcopy(model).train()
+    graph = torch.export.export(
+        model, (X[:2],), dynamic_shapes=({0: torch.export.Dim("batch")},)
+    ).module()
+    quantizer = X86InductorQuantizer()
+    quantizer.set_global(get_default_x86_inductor_quantization_config(is_qat=True))
+    prepared = prepare_qat_pt2e(graph, quantizer)
+    optimizer = torch.optim.AdamW(prepared.parameters(), lr=lr)
+    generator = torch.Generator().manual_seed(seed)
+    for _ in range(num_steps):
+        index = torch.randint(0, len(X), (batch_size,), generator=generator)
+        loss = F.cross_entropy(prepared(X[index]), y[index])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    move_exported_model_to_eval(prepared)
+    return convert_pt2e(prepared)
+""",
+        ),
+        (
+            "trains the caller's model itself: no deepcopy, and model.train() changes its mode",
+            """
+def quantize_qat(model, X, y, num_steps, batch_size=64, lr=1e-4, seed=0):
+    model.train()
+    graph = torch.export.export(
+        model, (X[:2],), dynamic_shapes=({0: torch.export.Dim("batch")},)
+    ).module()
+    quantizer = X86InductorQuantizer()
+    quantizer.set_global(get_default_x86_inductor_quantization_config(is_qat=True))
+    prepared = prepare_qat_pt2e(graph, quantizer)
+    optimizer = torch.optim.AdamW(prepared.parameters(), lr=lr)
+    generator = torch.Generator().manual_seed(seed)
+    for _ in range(num_steps):
+        index = torch.randint(0, len(X), (batch_size,), generator=generator)
+        loss = F.cross_entropy(prepared(X[index]), y[index])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    move_exported_model_to_eval(prepared)
+    return remove_unused_weights(convert_pt2e(prepared))
+""",
+        ),
     ],
 }
