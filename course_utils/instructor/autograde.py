@@ -87,7 +87,7 @@ def _read_scores(
     from nbgrader.api import Gradebook
 
     scores: dict[str, SubmissionScore] = {}
-    with Gradebook(f"sqlite:///{scratch.gradebook}") as gradebook:
+    with Gradebook(scratch.gradebook_url) as gradebook:
         for student in students:
             submission = gradebook.find_submission_notebook(chapter, chapter, student)
             result = SubmissionScore(

@@ -84,9 +84,9 @@ class CourseConfig:
         return self.root / "feedback"
 
     @property
-    def gradebook(self) -> Path:
-        """nbgrader's default SQLite gradebook (``course grade --db`` may name another)."""
-        return self.root / "gradebook.db"
+    def gradebook_url(self) -> str:
+        """nbgrader's default gradebook: gradebook.db at the root (``--db`` may name another)."""
+        return f"sqlite:///{self.root / 'gradebook.db'}"
 
 
 def _github_path(key: str, url: str) -> str:

@@ -32,6 +32,11 @@ def _points_per_exercise(source: Path) -> dict[str, float]:
 # the grading tests expecting the old total.
 POINTS = _points_per_exercise(SOURCE)
 FULL = sum(POINTS.values())
+TEST_IDS = [
+    cell.metadata["nbgrader"]["grade_id"]
+    for cell in nbformat.read(str(SOURCE), as_version=4).cells
+    if cell.get("metadata", {}).get("nbgrader", {}).get("grade")
+]  # the graded test cells of the source, in order
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,7 @@ def test_postgres_gradebook_keeps_manual_grades_across_runs(postgres: str) -> No
     from nbgrader.api import Gradebook
 
     source = nbformat.read(str(fixtures.SOURCE), as_version=4)
-    tests = [
-        c.metadata["nbgrader"]["grade_id"]
-        for c in source.cells
-        if c.get("metadata", {}).get("nbgrader", {}).get("grade")
-    ]
+    tests = fixtures.TEST_IDS
     full = {gid: (1.0 if gid == "version_at_least_test" else 2.0) for gid in tests}
     gradebook.record(postgres, "00_setup", source, [_result("ann", full), _result("bob", {})])
     scores = gradebook.read_scores(postgres, "00_setup")
@@ -47,11 +43,7 @@ def test_two_graders_at_once_lose_no_scores(postgres: str) -> None:
     import threading
 
     source = nbformat.read(str(fixtures.SOURCE), as_version=4)
-    tests = [
-        c.metadata["nbgrader"]["grade_id"]
-        for c in source.cells
-        if c.get("metadata", {}).get("nbgrader", {}).get("grade")
-    ]
+    tests = fixtures.TEST_IDS
     gradebook.record(postgres, "00_setup", source, [])  # the assignment exists, as after release
     classes = {
         "grader-1": [_result(f"a{i}", {gid: 1.0 for gid in tests}) for i in range(6)],

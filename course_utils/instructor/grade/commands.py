@@ -100,7 +100,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
         reviewed=frozenset(args.reviewed),
     )
     source = notebook.read(config.source_notebook(args.assignment))
-    url = args.db or gradebook.default_url(config.root)
+    url = args.db or config.gradebook_url
     gradebook.record(url, args.assignment, source, list(result.results.values()))
     print(report.table(result))
     failed = [r for r in result.results.values() if r.status == "grader error"]

@@ -35,11 +35,6 @@ def _open(url: str) -> Gradebook:
     return Gradebook(url)
 
 
-def default_url(root: Path) -> str:
-    """nbgrader's default gradebook: ``gradebook.db`` at the course root."""
-    return f"sqlite:///{root / 'gradebook.db'}"
-
-
 def ensure_assignment(gradebook: Gradebook, assignment: str, source: NotebookNode) -> None:
     """Create the assignment, notebook and cells in the gradebook when they are missing."""
     from nbgrader.api import MissingEntry
